@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// SceneForge: a terminal workbench for generating anomaly scenes with diffusion models.
+// The Swift program never links libtorch: it dlopens the shim built from Shims/torch (see docs/architecture.md).
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "SceneForge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sceneforge", targets: ["SceneForgeCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // The ABI contract of the libtorch shim: a header only, nothing is linked.
+        .systemLibrary(name: "CTorchShim", path: "Shims/torch/include"),
+        // libpng from Debian (libpng-dev).
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        .target(name: "SceneForgeTorch", dependencies: ["CTorchShim"], swiftSettings: swift5),
+        .target(name: "SafeTensors", swiftSettings: swift5),
+        .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
+        .target(name: "SceneForgeText", swiftSettings: swift5),
+        .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
+        .executableTarget(
+            name: "SceneForgeCLI",
+            dependencies: [
+                "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift5),
+
+        .testTarget(name: "SceneForgeTorchTests", dependencies: ["SceneForgeTorch", "SafeTensors"], swiftSettings: swift5),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeImagingTests", dependencies: ["SceneForgeImaging"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
+    ]
+)

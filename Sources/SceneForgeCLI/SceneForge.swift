@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct SceneForge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sceneforge",
+        abstract: "Design and generate anomaly scenes of phone apps with diffusion models.",
+        subcommands: [Doctor.self],
+        defaultSubcommand: Doctor.self)
+}

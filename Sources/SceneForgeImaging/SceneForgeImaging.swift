@@ -1,0 +1,1 @@
+// SceneForgeImaging: placeholder until its first module lands.

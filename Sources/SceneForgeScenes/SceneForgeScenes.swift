@@ -1,0 +1,1 @@
+// SceneForgeScenes: placeholder until its first module lands.

@@ -1,0 +1,1 @@
+// SceneForgeText: placeholder until its first module lands.

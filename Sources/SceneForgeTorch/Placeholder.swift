@@ -1,0 +1,1 @@
+// SceneForgeTorch: Tensor over the run-time-loaded libtorch shim (work in progress).
