@@ -1,0 +1,1 @@
+// SceneForgeModels: diffusion models in Swift over Tensor (placeholder).
