@@ -1,8 +1,56 @@
 import ArgumentParser
+import Foundation
+import SceneForgeTorch
 
+/// `sceneforge doctor`: what SceneForge finds on this machine, and what to do about what is missing.
 struct Doctor: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Report what SceneForge finds on this machine.")
+    static let configuration = CommandConfiguration(abstract: "Report libtorch, BLAS, threads and devices on this machine.")
+
+    @Option(name: .long, help: "Set libtorch's intra-op thread count before reporting.")
+    var threads: Int?
+
     func run() async throws {
-        print("sceneforge doctor: not yet implemented")
+        print("SceneForge doctor")
+        let runtime: TorchRuntime
+        do {
+            runtime = try TorchRuntime.shared()
+        } catch {
+            print("  libtorch shim: MISSING")
+            print(indent("\(error)", by: 4))
+            throw ExitCode(1)
+        }
+        do {
+            if let threads { try Torch.setThreadCount(threads) }
+            print("  libtorch shim: \(runtime.libraryPath)")
+            print("  libtorch:      \(try Torch.version())")
+            print("  threads:       \(try Torch.threadCount()) (of \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+            let blas = Torch.loadedBLASLibraries()
+            print("  BLAS in use:   \(blas.isEmpty ? "none mapped (libtorch may use its own kernels)" : blas.joined(separator: ", "))")
+            if blas.contains(where: { $0.contains("/blas/") || $0.hasSuffix("libblas.so.3") && !$0.contains("openblas") }) {
+                print("                 the reference BLAS is slow (~30x): install libopenblas0-pthread")
+            }
+            let gpus = try Torch.cudaDeviceCount()
+            print("  CUDA devices:  \(gpus)")
+            for device in 0..<gpus {
+                let memory = try Torch.cudaMemory(device: device)
+                var line = "    cuda:\(device): \(gib(memory.totalBytes - memory.freeBytes)) used of \(gib(memory.totalBytes))"
+                if let stats = try Torch.cudaAllocatorStats(device: device) {
+                    line += "; allocator: \(gib(stats.allocatedBytes)) allocated, \(gib(stats.reservedBytes)) reserved, \(gib(stats.peakAllocatedBytes)) peak"
+                }
+                print(line)
+            }
+            let probe = try Tensor.randn([256, 256], generator: Generator(seed: 0))
+            let start = Date()
+            _ = try probe.matmul(probe).sum().item()
+            print("  matmul probe:  256x256 in \(String(format: "%.2f", Date().timeIntervalSince(start) * 1000)) ms")
+        } catch {
+            print("  libtorch error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func gib(_ bytes: Int64) -> String { String(format: "%.2f GiB", Double(bytes) / 1_073_741_824) }
+    private func indent(_ text: String, by n: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { String(repeating: " ", count: n) + $0 }.joined(separator: "\n")
     }
 }

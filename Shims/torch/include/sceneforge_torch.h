@@ -94,7 +94,9 @@ typedef struct sf_torch_api {
     sf_status (*full)(const int64_t *shape, int32_t ndim, double value, int32_t dtype, int32_t dev_type, int32_t dev_index, sf_tensor *out);
     sf_status (*arange)(double start, double end, double step, int32_t dtype, int32_t dev_type, int32_t dev_index, sf_tensor *out);
     sf_status (*linspace)(double start, double end, int64_t steps, int32_t dtype, int32_t dev_type, int32_t dev_index, sf_tensor *out);
-    sf_status (*generator_new)(uint64_t seed, int32_t dev_type, int32_t dev_index, sf_generator *out);
+    /* Generators live on the CPU: random tensors for another device are drawn on the CPU and moved, so
+       one seed gives the same numbers on every device (and the same as torch.Generator() in Python). */
+    sf_status (*generator_new)(uint64_t seed, sf_generator *out);
     void (*generator_free)(sf_generator g);
     /* gen may be NULL (the global generator). normal: mean 0 std 1; uniform: [0, 1). */
     sf_status (*randn)(const int64_t *shape, int32_t ndim, int32_t dtype, int32_t dev_type, int32_t dev_index, sf_generator gen, sf_tensor *out);
@@ -138,6 +140,7 @@ typedef struct sf_torch_api {
 
     /* ---- reductions ---- */
     /* dims == NULL / n == 0 reduces over everything. */
+    /* VAR and STD are unbiased (Bessel's correction), as torch.var's default. */
     sf_status (*reduce)(int32_t op, sf_tensor x, const int64_t *dims, int32_t n, int32_t keepdim, sf_tensor *out);
     sf_status (*argmax)(sf_tensor x, int64_t dim, int32_t keepdim, sf_tensor *out);
     sf_status (*cumsum)(sf_tensor x, int64_t dim, sf_tensor *out);
@@ -154,7 +157,7 @@ typedef struct sf_torch_api {
     sf_status (*stack)(const sf_tensor *xs, int32_t n, int64_t dim, sf_tensor *out);
     sf_status (*expand)(sf_tensor x, const int64_t *shape, int32_t n, sf_tensor *out);
     sf_status (*repeat)(sf_tensor x, const int64_t *repeats, int32_t n, sf_tensor *out);
-    sf_status (*squeeze)(sf_tensor x, int64_t dim, sf_tensor *out);
+    sf_status (*squeeze)(sf_tensor x, int64_t dim, sf_tensor *out);           /* dim == INT64_MIN: all size-1 dims */
     sf_status (*unsqueeze)(sf_tensor x, int64_t dim, sf_tensor *out);
     sf_status (*flatten)(sf_tensor x, int64_t start, int64_t end, sf_tensor *out);
     sf_status (*triu)(sf_tensor x, int64_t diagonal, sf_tensor *out);

@@ -1,1 +1,0 @@
-// SceneForgeTorch: Tensor over the run-time-loaded libtorch shim (work in progress).
