@@ -111,6 +111,8 @@ def verify(file, expected_path):
     """Checks a file written by the Swift writer with the Python reader."""
     expected = json.loads(Path(expected_path).read_text())
     width = {"F32": 32, "F16": 16, "BF16": 16, "I64": 64, "F64": 64, "I32": 32, "I16": 16, "I8": 8, "U8": 8}
+    READ_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
+                   "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8}
     views = {"F32": torch.int32, "F16": torch.int16, "BF16": torch.int16, "I64": torch.int64,
              "F64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8}
     with safe_open(file, "pt") as f:
@@ -119,8 +121,7 @@ def verify(file, expected_path):
         for entry in expected["tensors"]:
             t = f.get_tensor(entry["name"])
             assert list(t.shape) == entry["shape"], entry["name"]
-            assert DTYPE_NAMES.get(t.dtype, str(t.dtype)) == entry["dtype"] or entry["dtype"] not in (
-                "F32", "F16", "BF16", "I64"), entry["name"]
+            assert READ_DTYPES[entry["dtype"]] == t.dtype, entry["name"]
             bits = [int(v) % (1 << width[entry["dtype"]])
                     for v in t.contiguous().view(views[entry["dtype"]]).flatten().tolist()]
             assert bits == entry["bits"], entry["name"]
