@@ -1,1 +1,0 @@
-// SafeTensors: placeholder until its first module lands.
