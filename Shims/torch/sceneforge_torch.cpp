@@ -103,6 +103,7 @@ at::Device device(int32_t type, int32_t index) {
     switch (type) {
         case SF_DEVICE_CPU: return at::Device(at::kCPU);
         case SF_DEVICE_CUDA: return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+        case SF_DEVICE_META: return at::Device(at::kMeta);
     }
     throw std::invalid_argument("unknown device type " + std::to_string(type));
 }
@@ -417,7 +418,7 @@ sf_status tensor_device(sf_tensor t, int32_t *type, int32_t *index) {
         require_out(type);
         require_out(index);
         auto d = T(t).device();
-        *type = d.is_cuda() ? SF_DEVICE_CUDA : SF_DEVICE_CPU;
+        *type = d.is_cuda() ? SF_DEVICE_CUDA : d.is_meta() ? SF_DEVICE_META : SF_DEVICE_CPU;
         *index = d.has_index() ? d.index() : 0;
     });
 }

@@ -46,11 +46,14 @@ public enum DType: Int32, Sendable, CaseIterable, CustomStringConvertible {
 public enum Device: Equatable, Hashable, Sendable, CustomStringConvertible {
     case cpu
     case cuda(Int)
+    /// Shapes and dtypes without storage: instantiates a full-size model without allocating it.
+    case meta
 
     var abi: (type: Int32, index: Int32) {
         switch self {
         case .cpu: return (0, 0)
         case .cuda(let i): return (1, Int32(i))
+        case .meta: return (2, 0)
         }
     }
 
@@ -58,6 +61,7 @@ public enum Device: Equatable, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .cpu: return "cpu"
         case .cuda(let i): return "cuda:\(i)"
+        case .meta: return "meta"
         }
     }
 
@@ -65,6 +69,7 @@ public enum Device: Equatable, Hashable, Sendable, CustomStringConvertible {
     public init?(name: String) {
         let lower = name.lowercased()
         if lower == "cpu" { self = .cpu; return }
+        if lower == "meta" { self = .meta; return }
         if lower == "cuda" { self = .cuda(0); return }
         guard lower.hasPrefix("cuda:"), let i = Int(lower.dropFirst(5)), i >= 0 else { return nil }
         self = .cuda(i)

@@ -46,7 +46,7 @@ public final class Tensor: @unchecked Sendable {
         guard let api = try? TorchRuntime.table else { return .cpu }
         var type: Int32 = 0, index: Int32 = 0
         guard api.tensor_device(handle, &type, &index) == 0 else { return .cpu }
-        return type == 1 ? .cuda(Int(index)) : .cpu
+        return type == 1 ? .cuda(Int(index)) : type == 2 ? .meta : .cpu
     }
 
     /// libtorch's printout of the tensor, for debugging.

@@ -41,7 +41,8 @@ typedef enum {
     SF_FLOAT32 = 0, SF_FLOAT16 = 1, SF_BFLOAT16 = 2, SF_INT64 = 3, SF_INT32 = 4, SF_UINT8 = 5, SF_BOOL = 6
 } sf_dtype;
 
-typedef enum { SF_DEVICE_CPU = 0, SF_DEVICE_CUDA = 1 } sf_device_type;
+/* META tensors have shapes and dtypes but no storage: for instantiating full-size models without weights. */
+typedef enum { SF_DEVICE_CPU = 0, SF_DEVICE_CUDA = 1, SF_DEVICE_META = 2 } sf_device_type;
 
 /* Elementwise ops taking two tensors (broadcasting) or a tensor and a scalar. R* ops put the scalar first. */
 typedef enum {

@@ -1,1 +1,0 @@
-// SceneForgeModels: diffusion models in Swift over Tensor (placeholder).
