@@ -20,7 +20,7 @@ struct CheckpointIndex {
         do {
             json = try MiniJSONParser.parse(mapping.bytes)
         } catch let error as JSONParseError {
-            throw fail("index is not valid JSON: \(error.message) at byte \(error.offset)")
+            throw fail("index \(error.summary)")
         }
         guard case .object = json else { throw fail("index is not a JSON object (found \(json.kindName))") }
         guard let weightMapValue = json["weight_map"] else { throw fail("index has no 'weight_map'") }

@@ -3,27 +3,15 @@
 // NSNumber/Double; a header must reject duplicate tensor names and needs exact integers, so we parse ourselves.
 
 /// A parsed JSON value. Object members keep their file order.
-indirect enum JSONValue: Equatable {
+/// Kept small (no text kept for numbers, no `indirect` boxes): a 100 MB header of "1," must not cost gigabytes.
+enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
-    /// A number; `integer` is nil when it has a fraction or exponent or does not fit in `Int`.
-    case number(text: String, integer: Int?)
+    /// A number; nil when it has a fraction or exponent or does not fit in `Int`.
+    case number(Int?)
     case bool(Bool)
     case null
-
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case let (.object(a), .object(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(a), .array(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.number(a, _), .number(b, _)): return a == b
-        case let (.bool(a), .bool(b)): return a == b
-        case (.null, .null): return true
-        default: return false
-        }
-    }
 
     /// A short name of the value's kind, for error messages.
     var kindName: String {
@@ -47,12 +35,22 @@ indirect enum JSONValue: Equatable {
 struct JSONParseError: Error {
     let message: String
     let offset: Int
+    /// True when the text may be valid JSON but exceeds a limit set to bound memory and stack use.
+    var isLimit = false
+
+    /// "is not valid JSON: …" or "exceeds a parser limit: …", with the byte offset.
+    var summary: String {
+        (isLimit ? "exceeds a parser limit: " : "is not valid JSON: ") + "\(message) at byte \(offset)"
+    }
 }
 
 /// Parses UTF-8 JSON text. The caller has already checked the bytes are valid UTF-8.
 struct MiniJSONParser {
     /// Nesting deeper than this is refused rather than risking the stack.
     static let maximumDepth = 64
+    /// Safetensors headers and indexes only hold short arrays (shapes, offset pairs); a longer one is hostile
+    /// and would cost far more memory as parsed values than as text.
+    static let maximumArrayLength = 1024
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
@@ -88,7 +86,9 @@ struct MiniJSONParser {
     }
 
     private mutating func parseValue(depth: Int) throws -> JSONValue {
-        guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+        guard depth < Self.maximumDepth else {
+            throw JSONParseError(message: "nesting deeper than \(Self.maximumDepth) levels", offset: position, isLimit: true)
+        }
         guard let byte = current else { throw error("unexpected end of text") }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
@@ -114,6 +114,7 @@ struct MiniJSONParser {
     private mutating func parseObject(depth: Int) throws -> JSONValue {
         position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
+        // Entries have a handful of keys: scan them; build a set only for big objects (the top level).
         var seen = Set<String>()
         skipWhitespace()
         if current == UInt8(ascii: "}") {
@@ -125,9 +126,9 @@ struct MiniJSONParser {
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyOffset = position
             let key = try parseString()
-            guard seen.insert(key).inserted else {
-                throw JSONParseError(message: "duplicate key '\(key)'", offset: keyOffset)
-            }
+            if members.count == 16 { seen = Set(members.map(\.key)) }
+            let isDuplicate = members.count < 16 ? members.contains { $0.key == key } : !seen.insert(key).inserted
+            guard !isDuplicate else { throw JSONParseError(message: "duplicate key '\(key)'", offset: keyOffset) }
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
@@ -152,6 +153,10 @@ struct MiniJSONParser {
         }
         while true {
             skipWhitespace()
+            guard elements.count < Self.maximumArrayLength else {
+                throw JSONParseError(
+                    message: "array longer than \(Self.maximumArrayLength) elements", offset: position, isLimit: true)
+            }
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             if current == UInt8(ascii: ",") {
@@ -265,8 +270,9 @@ struct MiniJSONParser {
             guard let byte = current, isDigit(byte) else { throw error("invalid number") }
             skipDigits()
         }
+        guard isInteger else { return .number(nil) }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        return .number(text: text, integer: isInteger ? Int(text) : nil)
+        return .number(Int(text))
     }
 
     private mutating func skipDigits() {

@@ -35,7 +35,7 @@ struct SafeTensorsHeader {
         do {
             json = try MiniJSONParser.parse(headerBytes)
         } catch let error as JSONParseError {
-            throw fail("header is not valid JSON: \(error.message) at header byte \(error.offset)")
+            throw fail("header \(error.summary)")
         }
         guard case let .object(members) = json else {
             throw fail("header is not a JSON object (found \(json.kindName))")
@@ -127,7 +127,7 @@ struct SafeTensorsHeader {
         var result: [Int] = []
         result.reserveCapacity(elements.count)
         for element in elements {
-            guard case let .number(_, integer?) = element, integer >= 0 else { return nil }
+            guard case let .number(integer?) = element, integer >= 0 else { return nil }
             result.append(integer)
         }
         return result

@@ -98,10 +98,11 @@ public struct SafeTensorsWriter {
         defer { if !renamed { unlink(temporary) } }
 
         let contents = serialized()
-        let written = contents.withUnsafeBytes { writeFully(descriptor, $0) }
-        let flushed = written && fsync(descriptor) == 0
-        let message = systemErrorMessage()
-        guard close(descriptor) == 0, written, flushed else { throw fail("cannot write temporary file: \(message)") }
+        let written = contents.withUnsafeBytes { writeFully(descriptor, $0) } && fsync(descriptor) == 0
+        let writeError = written ? "" : systemErrorMessage()
+        let closed = close(descriptor) == 0
+        guard written else { throw fail("cannot write temporary file: \(writeError)") }
+        guard closed else { throw fail("cannot close temporary file: \(systemErrorMessage())") }
         guard rename(temporary, path) == 0 else { throw fail("cannot rename into place: \(systemErrorMessage())") }
         renamed = true
     }

@@ -32,7 +32,11 @@ private let malformedCases: [MalformedCase] = [
     MalformedCase(label: "header an array", bytes: fileImage(header: "[1,2]"), keyword: "not a JSON object"),
     MalformedCase(
         label: "deeply nested header", bytes: fileImage(header: String(repeating: "[", count: 100_000)),
-        keyword: "nesting"),
+        keyword: "exceeds a parser limit: nesting"),
+    MalformedCase(
+        label: "absurdly long shape",
+        bytes: fileImage(header: #"{"a":{"dtype":"U8","shape":["# + String(repeating: "1,", count: 5000) + #"1],"data_offsets":[0,1]}}"#, data: [0]),
+        keyword: "exceeds a parser limit: array longer"),
     MalformedCase(label: "entry not an object", bytes: fileImage(header: #"{"a":5}"#), keyword: "not an object"),
     MalformedCase(
         label: "missing dtype", bytes: fileImage(header: #"{"a":{"shape":[1],"data_offsets":[0,1]}}"#, data: [0]),
@@ -115,6 +119,12 @@ private let malformedCases: [MalformedCase] = [
             header: #"{"a":\#(u8Entry),"a":{"dtype":"U8","shape":[4],"data_offsets":[4,8]}}"#,
             data: [UInt8](repeating: 0, count: 8)),
         keyword: "duplicate key 'a'"),
+    MalformedCase(
+        label: "duplicate tensor name in a large header",
+        bytes: fileImage(
+            header: "{" + (0..<20).map { #""t\#($0)":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}"# }
+                .joined(separator: ",") + #","t3":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}"#),
+        keyword: "duplicate key 't3'"),
     MalformedCase(
         label: "duplicate field in an entry",
         bytes: fileImage(

@@ -8,6 +8,8 @@ Files are written by the `safetensors` package (single files) and by `huggingfac
 (the sharded checkpoint, the same code path transformers' save_pretrained uses). Next to each, an
 `*.expected.json` lists every tensor's dtype, shape, data_offsets and its elements as unsigned integer bit
 patterns of the dtype's width, taken from the in-memory torch tensor (not from the written file).
+Re-running it may reorder the __metadata__ keys inside the files (the Rust writer uses a hash map);
+the tensors and values are reproducible (fixed seed).
 """
 import json
 import struct
@@ -80,6 +82,7 @@ def single_file_fixtures(generator):
 def write_single(stem, tensors, metadata):
     path = OUT / f"{stem}.safetensors"
     save_file(tensors, str(path), metadata=metadata)
+    path.chmod(0o644)  # safetensors creates files 0600
     write_json(OUT / f"{stem}.expected.json", expectation(path, tensors, metadata))
 
 
@@ -93,6 +96,8 @@ def sharded_fixture(generator):
     tensors["model.norm.weight"] = torch.randn(8, generator=generator)
     metadata = {"format": "pt"}
     save_torch_state_dict(tensors, folder, max_shard_size=1000, metadata=metadata)
+    for written in folder.iterdir():
+        written.chmod(0o644)
     index = json.loads((folder / "model.safetensors.index.json").read_text())
     shards = sorted(set(index["weight_map"].values()))
     assert shards == ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"], shards
