@@ -15,8 +15,7 @@ enum LayoutParser {
 
         let anomalyId = try root.requiredString("anomaly")
         guard let anomaly = anomalies[anomalyId] else {
-            let known = anomalies.keys.sorted().joined(separator: ", ")
-            throw root.error("anomaly", "unknown anomaly id '\(anomalyId)' (known: \(known))")
+            throw root.error("anomaly", "unknown anomaly id '\(anomalyId)' (not in any loaded taxonomy)")
         }
 
         var aspect = CanvasAspect.phone

@@ -27,6 +27,8 @@ struct SourceLineIndex {
                 arrayCounts[name] = index + 1
                 tablePath = "\(name)[\(index)]"
                 lines[tablePath] = lineNumber
+                // The array as a whole is located at its first entry.
+                if lines[name] == nil { lines[name] = lineNumber }
             } else if line.hasPrefix("[") {
                 tablePath = Self.headerName(line, brackets: 1)
                 lines[tablePath] = lineNumber
