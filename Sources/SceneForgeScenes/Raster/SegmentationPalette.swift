@@ -20,7 +20,7 @@ public enum SegmentationPalette {
         case .dialog: return [204, 5, 255]
         case .sheet: return [224, 5, 255]
         case .closeButton: return [255, 6, 82]
-        case .dimOverlay: return [61, 230, 250]
+        case .dimOverlay: return [9, 7, 230]
         case .toast: return [150, 5, 61]
         case .banner: return [235, 255, 7]
         case .spinner: return [4, 250, 7]
