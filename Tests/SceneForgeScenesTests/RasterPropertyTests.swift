@@ -185,3 +185,21 @@ import Testing
 extension Layout: CustomTestStringConvertible {
     public var testDescription: String { id }
 }
+
+@Suite struct DegenerateLayoutTests {
+    @Test func nonFiniteAndHugeCoordinatesFromCodeDoNotTrap() throws {
+        let boxes = [
+            LayoutBox(id: "nan", kind: .toast, rect: NormalizedRect(x: .nan, y: 0.5, w: 0.2, h: .infinity), isAnomaly: true),
+            LayoutBox(id: "huge", kind: .dialog, rect: NormalizedRect(x: -1e300, y: 1e300, w: 2e300, h: 0.1), isAnomaly: true),
+        ]
+        let layout = Layout(id: "degenerate", name: "Degenerate", anomalyType: "toast", boxes: boxes)
+        let r = try LayoutRasterizer(layout: layout, width: 32, height: 64)
+        for box in r.groundTruth() {
+            #expect(box.rect.x >= 0 && box.rect.maxX <= 32 && box.rect.y >= 0 && box.rect.maxY <= 64 && box.rect.w >= 1 && box.rect.h >= 1)
+        }
+        _ = try r.controlImage(style: .edges)
+        _ = try r.controlImage(style: .segmentation)
+        _ = try r.inpaintingMask(MaskOptions(dilation: 2, feather: 2))
+        #expect(CanvasAspect(width: 0, height: 1).height(forWidth: 100) == 16)
+    }
+}

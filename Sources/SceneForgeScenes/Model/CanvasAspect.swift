@@ -27,9 +27,12 @@ public struct CanvasAspect: Equatable, Hashable, Sendable, CustomStringConvertib
     /// The pixel height for a given pixel width, rounded to a multiple of `multiple` (diffusion
     /// models want sizes divisible by 16 or 64).
     public func height(forWidth pixels: Int, multiple: Int = 16) -> Int {
+        let step = max(1, multiple)
         let exact = Double(pixels) * height / width
-        let step = Double(max(1, multiple))
-        return max(multiple, Int((exact / step).rounded()) * max(1, multiple))
+        // Aspects built in code may be degenerate; never let a conversion to Int trap.
+        guard exact.isFinite, exact > 0 else { return step }
+        let steps = min((exact / Double(step)).rounded(), Double(RasterImage.maximumSide))
+        return max(step, Int(steps) * step)
     }
 
     public var description: String { "\(Self.format(width)):\(Self.format(height))" }

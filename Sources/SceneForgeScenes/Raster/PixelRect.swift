@@ -26,9 +26,15 @@ public struct PixelRect: Equatable, Hashable, Sendable, Codable {
     public var maxY: Int { y + h }
 
     private static func span(_ start: Double, _ end: Double, extent: Int) -> (Int, Int) {
-        let scale = Double(extent)
-        var low = min(max(Int((start * scale).rounded()), 0), extent)
-        var high = min(max(Int((end * scale).rounded()), 0), extent)
+        // Clamp in floating point first: layouts built in code may hold NaN or huge values,
+        // and converting those to Int would trap.
+        func pixel(_ value: Double) -> Int {
+            let scaled = value * Double(extent)
+            guard scaled.isFinite else { return 0 }
+            return Int(min(max(scaled, 0), Double(extent)).rounded())
+        }
+        var low = pixel(start)
+        var high = pixel(end)
         if high <= low {
             // Thinner than a pixel: keep one, inside the canvas.
             low = min(low, extent - 1)
