@@ -1,1 +1,0 @@
-// SceneForgeScenes: placeholder until its first module lands.
