@@ -213,7 +213,8 @@ def main():
         ids = tok.encode(text).ids
         cases.append({"text": text, "ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False),
                       "decoded_skip_special": tok.decode(ids, skip_special_tokens=True)})
-    (OUT / "encode_cases.json").write_text(json.dumps(cases, ensure_ascii=False))
+    # Escape U+FEFF: swift-corelibs-foundation's JSONSerialization drops a literal BOM at a string's start.
+    (OUT / "encode_cases.json").write_text(json.dumps(cases, ensure_ascii=False).replace("\ufeff", "\\ufeff"))
 
     hf = AutoTokenizer.from_pretrained(str(TOKENIZER_DIR))
     rendered = []
