@@ -17,11 +17,11 @@ public struct ChatTemplate: Sendable {
         let values = messages.map { message in
             JinjaValue.object(JinjaObject(message.keys.sorted { key, _ in key == "role" }.map { ($0, JinjaValue.string(message[$0] ?? "")) }))
         }
-        return try render(messages: values, addGenerationPrompt: addGenerationPrompt, extra: extra)
+        return try render(messageValues: values, addGenerationPrompt: addGenerationPrompt, extra: extra)
     }
 
     /// Renders messages that carry more than strings (tool calls, reasoning content).
-    public func render(messages: [JinjaValue], addGenerationPrompt: Bool, extra: [String: JinjaValue] = [:]) throws -> String {
+    public func render(messageValues messages: [JinjaValue], addGenerationPrompt: Bool, extra: [String: JinjaValue] = [:]) throws -> String {
         var globals: [String: JinjaValue] = ["tools": .none, "documents": .none]
         for (key, value) in extra { globals[key] = value }
         globals["messages"] = .array(messages)

@@ -199,11 +199,60 @@ def chat_cases():
     return cases
 
 
+# Small templates for the Jinja constructs chat templates use, each rendered with a few variable sets.
+JINJA_TEMPLATES = [
+    "{% for m in messages %}{{ loop.index0 }}/{{ loop.index }}:{{ m.role }}{% if loop.first %}F{% endif %}{% if loop.last %}L{% endif %}|{% endfor %}",
+    "{% if n > 2 %}big{% elif n == 2 %}two{% else %}small{% endif %}",
+    "{%- set ns = namespace(count=0, seen='') -%}\n{%- for m in messages -%}\n  {%- set ns.count = ns.count + 1 -%}\n  {%- set ns.seen = ns.seen ~ m.role[0] -%}\n{%- endfor -%}\n{{ ns.count }} {{ ns.seen }}",
+    "{% for m in messages %}\n  {% if m.role == 'user' %}\n    U: {{ m.content }}\n  {% endif %}\n{% endfor %}\nend\n",
+    "  {{- text -}}  \n{# comment #}\n  {%- if true %} yes {% endif -%}  \n after",
+    "{{ text | trim }}|{{ text | length }}|{{ messages | length }}|{{ n | string }}|{{ text | upper }}",
+    "{{ messages | tojson }}|{{ {'b': 1, 'a': [1, 2.5, none, true, 'x\"y']} | tojson }}|{{ messages[0] | tojson(indent=2) }}",
+    "{{ x is defined }} {{ y is defined }} {{ text is string }} {{ n is number }} {{ none is none }} {{ n is not string }} {{ flag is false }}",
+    "{{ text.startswith('  he') }} {{ text.endswith('d ') }} {{ text.split(' ') }} {{ text.strip() }}|{{ text.lstrip() }}|{{ text.rstrip() }}|{{ 'a,b,,c'.split(',') }} {{ '--x--'.strip('-') }}",
+    "{{ messages[::-1] | map(attribute='role') | join(',') }} {{ messages[-1].content }} {{ text[1:4] }} {{ text[::-1] }} {{ [1,2,3,4,5][1::2] }}",
+    "{{ 'a' in text }} {{ 'zz' not in text }} {{ 'user' in messages | map(attribute='role') | list }} {{ 'k' in {'k': 1} }}",
+    "{{ 'x' ~ n ~ none }} {{ n + 1 }} {{ n * 2 }} {{ n / 2 }} {{ n // 2 }} {{ n % 2 }} {{ -n }} {{ 2 ** 3 }}",
+    "{{ (n > 1 and text) or 'no' }} {{ not flag }} {{ n >= 2 }} {{ n != 3 }} {{ 'b' < 'a' }} {{ 'yes' if flag else 'no' }}",
+    "{% for m in messages if m.role != 'system' %}{{ m.role }}{% else %}none{% endfor %}",
+    "{% set greeting %}Hi {{ text | trim }}!{% endset %}{{ greeting }}",
+    "{% for i in range(n) %}{% if i == 1 %}{% continue %}{% endif %}{% if i == 3 %}{% break %}{% endif %}{{ i }}{% endfor %}",
+    "{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}{{ messages[0].get('missing', 'dflt') }}",
+    "{{ messages[0].content.split('</think>')[-1].lstrip('\\n') }}|{{ text | default('d') }}|{{ y | default('d') }}",
+]
+JINJA_VARIABLES = [
+    {"messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi <think>x</think>\nanswer"}],
+     "text": "  hello world ", "n": 3, "flag": True, "x": 1},
+    {"messages": [{"role": "user", "content": "只有一条"}], "text": "a", "n": 2, "flag": False},
+    {"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "é"}, {"role": "user", "content": "q"}],
+     "text": "  混合 text\t", "n": 0, "flag": False, "x": None},
+]
+
+
+def sorted_keys(value):
+    """Dicts with sorted keys: the Swift test reads JSON with Foundation, which loses key order."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(v) for v in value]
+    return value
+
+
+def jinja_cases():
+    from transformers.utils.chat_template_utils import _compile_jinja_template
+    cases = []
+    for source in JINJA_TEMPLATES:
+        for variables in map(sorted_keys, JINJA_VARIABLES):
+            cases.append({"template": source, "variables": variables,
+                          "rendered": _compile_jinja_template(source).render(**variables)})
+    return cases
+
+
 def main():
     rng = random.Random(20260126)
     TOKENIZER_DIR.mkdir(parents=True, exist_ok=True)
     tok = build_tokenizer(rng)
-    tok.save(str(TOKENIZER_DIR / "tokenizer.json"))
+    tok.save(str(TOKENIZER_DIR / "tokenizer.json"), pretty=False)
     (TOKENIZER_DIR / "tokenizer_config.json").write_text(json.dumps(tokenizer_config(tok), ensure_ascii=False,
                                                                      indent=2))
     tok = Tokenizer.from_file(str(TOKENIZER_DIR / "tokenizer.json"))
@@ -211,10 +260,14 @@ def main():
     cases = []
     for text in encode_strings(rng):
         ids = tok.encode(text).ids
-        cases.append({"text": text, "ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False),
+        # The pre-tokenizer alone (regex Split + ByteLevel), on the raw text: checks the hand-written scanner.
+        pieces = [piece for piece, _ in tok.pre_tokenizer.pre_tokenize_str(text)]
+        cases.append({"text": text, "ids": ids, "pieces": pieces, "decoded": tok.decode(ids, skip_special_tokens=False),
                       "decoded_skip_special": tok.decode(ids, skip_special_tokens=True)})
     # Escape U+FEFF: swift-corelibs-foundation's JSONSerialization drops a literal BOM at a string's start.
     (OUT / "encode_cases.json").write_text(json.dumps(cases, ensure_ascii=False).replace("\ufeff", "\\ufeff"))
+
+    (OUT / "jinja_cases.json").write_text(json.dumps(jinja_cases(), ensure_ascii=False, indent=1))
 
     hf = AutoTokenizer.from_pretrained(str(TOKENIZER_DIR))
     rendered = []
