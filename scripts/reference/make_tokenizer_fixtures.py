@@ -289,10 +289,14 @@ def main():
         batches.append({"max_length": max_length, "input_ids": enc["input_ids"],
                         "attention_mask": enc["attention_mask"]})
     longest = hf(templated, padding="longest", max_length=40, truncation=True)
+    # Left padding and truncation, as a tokenizer_config.json with padding_side/truncation_side "left" asks.
+    hf.padding_side, hf.truncation_side = "left", "left"
+    left = hf(templated, padding="max_length", max_length=24, truncation=True)
     (OUT / "zimage_prompt_cases.json").write_text(json.dumps({
         "prompts": prompts, "templated": templated, "padding_side": hf.padding_side,
         "pad_token_id": hf.pad_token_id, "max_length_batches": batches,
         "longest_max40": {"input_ids": longest["input_ids"], "attention_mask": longest["attention_mask"]},
+        "left_max24": {"input_ids": left["input_ids"], "attention_mask": left["attention_mask"]},
     }, ensure_ascii=False))
     print(f"{len(cases)} encode cases, {len(rendered)} chat cases, vocab {tok.get_vocab_size()}")
 
