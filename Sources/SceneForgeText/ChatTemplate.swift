@@ -14,8 +14,11 @@ public struct ChatTemplate: Sendable {
     /// `extra` holds further template variables, e.g. `enable_thinking`, `tools`, `bos_token`.
     public func render(messages: [[String: String]], addGenerationPrompt: Bool,
                        extra: [String: JinjaValue] = [:]) throws -> String {
+        // Swift dictionaries have no order; use role, content, then the rest sorted (what tojson would show).
         let values = messages.map { message in
-            JinjaValue.object(JinjaObject(message.keys.sorted { key, _ in key == "role" }.map { ($0, JinjaValue.string(message[$0] ?? "")) }))
+            let rest = message.keys.filter { $0 != "role" && $0 != "content" }.sorted()
+            let keys = ["role", "content"].filter { message[$0] != nil } + rest
+            return JinjaValue.object(JinjaObject(keys.map { ($0, JinjaValue.string(message[$0] ?? "")) }))
         }
         return try render(messageValues: values, addGenerationPrompt: addGenerationPrompt, extra: extra)
     }

@@ -26,6 +26,8 @@ struct JinjaToken: Sendable {
 /// newlines normalized to "\n", and one trailing newline dropped (`keep_trailing_newline` off).
 struct JinjaLexer {
     private let source: [Unicode.Scalar]
+    /// Offsets where each line begins, for line/column positions.
+    private let lineStarts: [Int]
     private var index = 0
     private var tokens: [JinjaToken] = []
     /// Whitespace control pending for the next text token.
@@ -35,7 +37,9 @@ struct JinjaLexer {
     init(_ text: String) {
         var normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         if normalized.hasSuffix("\n") { normalized.removeLast() }
-        source = Array(normalized.unicodeScalars)
+        let scalars = Array(normalized.unicodeScalars)
+        source = scalars
+        lineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
     }
 
     static func tokenize(_ text: String) throws -> [JinjaToken] {
@@ -45,11 +49,13 @@ struct JinjaLexer {
     }
 
     private func position(_ offset: Int) -> SourcePosition {
-        var line = 1, column = 1
-        for scalar in source[0..<min(offset, source.count)] {
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        // The last line start at or before offset (binary search over lineStarts).
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        return SourcePosition(line: line, column: column)
+        return SourcePosition(line: low + 1, column: offset - lineStarts[low] + 1)
     }
 
     private func error(_ message: String, at offset: Int) -> TextError {
