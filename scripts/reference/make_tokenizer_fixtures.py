@@ -267,6 +267,27 @@ def main():
     # Escape U+FEFF: swift-corelibs-foundation's JSONSerialization drops a literal BOM at a string's start.
     (OUT / "encode_cases.json").write_text(json.dumps(cases, ensure_ascii=False).replace("\ufeff", "\\ufeff"))
 
+    # Added-token options Qwen does not use (lstrip, rstrip, single_word, normalized): the Swift test appends
+    # the same tokens to added_tokens of its copy of tokenizer.json and compares ids.
+    extra_tok = Tokenizer.from_file(str(TOKENIZER_DIR / "tokenizer.json"))
+    options = [
+        {"content": "[MASK]", "special": True, "lstrip": True, "rstrip": False, "single_word": False, "normalized": False},
+        {"content": "<pad>", "special": True, "lstrip": False, "rstrip": True, "single_word": False, "normalized": False},
+        {"content": "zebra", "special": False, "lstrip": False, "rstrip": False, "single_word": True, "normalized": False},
+        {"content": "Café", "special": False, "lstrip": False, "rstrip": False, "single_word": False, "normalized": True},
+    ]
+    extra_tok.add_tokens([AddedToken(o["content"], special=o["special"], lstrip=o["lstrip"], rstrip=o["rstrip"],
+                                     single_word=o["single_word"], normalized=o["normalized"]) for o in options])
+    added_texts = ["a [MASK] b", "a   [MASK]b", "[MASK]", "x <pad>   y", "<pad>\n\nz", "word", "a word here", "swordfish",
+                   "zebra", "a zebra here", "szebrafish", "zebra_x", "zebras", "(zebra)", "zebra zebra", "Cafe\u0301 au lait", "Café", "<|im_start|>[MASK] <pad> zebra<|im_end|>"]
+    added_cases = [{"text": t, "ids": extra_tok.encode(t).ids,
+                    "decoded_skip_special": extra_tok.decode(extra_tok.encode(t).ids, skip_special_tokens=True)}
+                   for t in added_texts]
+    for o in options:
+        o["id"] = extra_tok.token_to_id(o["content"])
+    (OUT / "added_token_cases.json").write_text(json.dumps({"added_tokens": options, "cases": added_cases},
+                                                           ensure_ascii=False, indent=1))
+
     (OUT / "jinja_cases.json").write_text(json.dumps(jinja_cases(), ensure_ascii=False, indent=1))
 
     hf = AutoTokenizer.from_pretrained(str(TOKENIZER_DIR))
