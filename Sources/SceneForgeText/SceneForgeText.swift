@@ -1,1 +1,0 @@
-// SceneForgeText: placeholder until its first module lands.
