@@ -84,6 +84,22 @@ struct AutoencoderKLTests {
         #expect(wrongRank?.contains("[batch, 16, height, width]") == true, "\(wrongRank ?? "no error")")
     }
 
+    /// The other AutoencoderKL family (Tests/Fixtures/vae/sd_style): quant_conv and post_quant_conv, no mid-block
+    /// attention, 4 latent channels, no shift_factor, and image sides that are not multiples of the scale factor.
+    @Test func sdStyleVAEMatchesDiffusers() throws {
+        let vae = try AutoencoderKL.load(folder: Fixtures.url("vae/sd_style/vae"))
+        #expect(vae.config.useQuantConv && vae.config.usePostQuantConv && !vae.config.midBlockAddAttention)
+        #expect(vae.config.shiftFactor == nil && vae.config.latentChannels == 4 && vae.config.scaleFactor == 2)
+        let cases = try P.Cases("vae/sd_style/cases.safetensors")
+        let (mean, logvar) = try vae.encode(cases("encode.image"))
+        try P.expectClose(mean, cases("encode.mean"), "sd-style mean")
+        try P.expectClose(logvar, cases("encode.logvar"), "sd-style logvar")
+        try P.expectClose(vae.decode(cases("decode.latent")), cases("decode.image"), "sd-style decode")
+        // No shift factor: the conversions only scale.
+        try P.expectClose(vae.latentsToImage(cases("decode.latent") * 0.18215), cases("decode.image"), "sd-style latentsToImage")
+        try P.expectClose(vae.imageToLatents(cases("encode.image")), cases("encode.mean") * 0.18215, "sd-style imageToLatents")
+    }
+
     // MARK: - Tiled decoding
 
     /// diffusers' tiled_decode on a 10x14 latent with 8-cell tiles: 2 x 3 tiles, partial ones at the edges.
