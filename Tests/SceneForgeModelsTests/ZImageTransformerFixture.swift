@@ -48,17 +48,17 @@ struct ZImageTransformerFixture {
     static func model() throws -> ZImageTransformer {
         try ZImageTransformer.load(folder: modelFolder, dtype: .float32, device: .cpu)
     }
-}
 
-/// max |actual - expected| / max |expected| (the project's parity measure).
-func parityError(_ actual: Tensor, _ expected: Tensor) throws -> Double {
-    let a = try actual.floats(), e = try expected.floats()
-    guard a.count == e.count else { return .infinity }
-    var worst = 0.0, scale = 0.0
-    for (x, y) in zip(a, e) {
-        if x.isNaN || y.isNaN { return .infinity }
-        worst = max(worst, Double(abs(x - y)))
-        scale = max(scale, Double(abs(y)))
+    /// max |actual - expected| / max |expected| (the project's parity measure).
+    static func relativeError(_ actual: Tensor, _ expected: Tensor) throws -> Double {
+        let a = try actual.floats(), e = try expected.floats()
+        guard a.count == e.count else { return .infinity }
+        var worst = 0.0, scale = 0.0
+        for (x, y) in zip(a, e) {
+            if x.isNaN || y.isNaN { return .infinity }
+            worst = max(worst, Double(abs(x - y)))
+            scale = max(scale, Double(abs(y)))
+        }
+        return scale > 0 ? worst / scale : worst
     }
-    return scale > 0 ? worst / scale : worst
 }

@@ -18,7 +18,7 @@ import Testing
         for (i, output) in outputs.enumerated() {
             let expected = try fixture.tensor("\(c.name).out.\(i)")
             #expect(output.shape == expected.shape, "\(c.name) sample \(i): shape \(output.shape)")
-            let error = try parityError(output, expected)
+            let error = try ZImageTransformerFixture.relativeError(output, expected)
             #expect(error <= Self.tolerance, "\(c.name) sample \(i): relative error \(error)")
         }
     }
@@ -41,7 +41,7 @@ import Testing
             let actual = try #require(seen[module], "the Swift model reported no output for '\(module)'")
             let expected = try fixture.tensor(hook)
             #expect(actual.shape == expected.shape, "\(module): shape \(actual.shape) vs \(expected.shape)")
-            let error = try parityError(actual, expected)
+            let error = try ZImageTransformerFixture.relativeError(actual, expected)
             #expect(error <= Self.tolerance, "\(module): relative error \(error)")
         }
     }
@@ -84,7 +84,7 @@ import Testing
         for i in 0..<c.batch {
             let alone = try model(latents: [latents[i]], timesteps: timesteps.narrow(dim: 0, start: i, length: 1),
                                   captions: [captions[i]])
-            let error = try parityError(batched[i], alone[0])
+            let error = try ZImageTransformerFixture.relativeError(batched[i], alone[0])
             #expect(error <= 1e-5, "sample \(i): batched vs alone relative error \(error)")
         }
     }
