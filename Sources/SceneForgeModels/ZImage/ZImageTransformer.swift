@@ -1,0 +1,192 @@
+import Foundation
+import SafeTensors
+import SceneForgeTorch
+
+/// diffusers' `ZImageTransformer2DModel` in basic (text-to-image) mode: a single-stream DiT over
+/// [image tokens, caption tokens] with 3-axis RoPE and tanh-gated adaLN time conditioning
+/// (docs/zimage-notes.md §2). Stored names are the checkpoint's keys.
+///
+///     t ─ t_embedder ─────────────────────────────┬──────────────┬────────────────┐ (adaln)
+///     image ─ patchify ─ all_x_embedder ─ noise_refiner ──┐      │                │
+///     caption ─ cap_embedder ─ context_refiner ───────────┴─ [x, cap] ─ layers ─ all_final_layer ─ unpatchify
+public struct ZImageTransformer {
+    public let config: ZImageTransformerConfig
+    let xPadToken: Tensor
+    let capPadToken: Tensor
+    /// Keyed "<patch>-<frame patch>", e.g. "2-1".
+    let allXEmbedder: [String: Linear]
+    let allFinalLayer: [String: ZImageFinalLayer]
+    let noiseRefiner: [ZImageTransformerBlock]
+    let contextRefiner: [ZImageTransformerBlock]
+    let tEmbedder: ZImageTimestepEmbedder
+    let capEmbedder: ZImageCaptionEmbedder
+    let layers: [ZImageTransformerBlock]
+    let rope: ZImageRope
+    let dtype: DType
+    let device: Device
+
+    /// A stored intermediate's name (the reference module it comes from) and value, for layer-by-layer checks.
+    public typealias Observer = (_ module: String, _ value: Tensor) throws -> Void
+
+    public init(_ w: Weights, config: ZImageTransformerConfig) throws {
+        try config.validate()
+        self.config = config
+        let dim = config.dim
+        xPadToken = try w.tensor("x_pad_token", shape: [1, dim])
+        capPadToken = try w.tensor("cap_pad_token", shape: [1, dim])
+        var embedders: [String: Linear] = [:]
+        var finals: [String: ZImageFinalLayer] = [:]
+        for (p, pF) in zip(config.allPatchSize, config.allFPatchSize) {
+            let key = Self.patchKey(p, pF)
+            let patchFeatures = pF * p * p * config.inChannels
+            embedders[key] = try Linear(w.scoped("all_x_embedder").scoped(key), inFeatures: patchFeatures, outFeatures: dim)
+            finals[key] = try ZImageFinalLayer(
+                w.scoped("all_final_layer").scoped(key), dim: dim, adalnDim: config.adalnDim, outFeatures: patchFeatures)
+        }
+        allXEmbedder = embedders
+        allFinalLayer = finals
+        noiseRefiner = try (0..<config.nRefinerLayers).map {
+            try ZImageTransformerBlock(w.scoped("noise_refiner").scoped($0), config: config, modulation: true)
+        }
+        contextRefiner = try (0..<config.nRefinerLayers).map {
+            try ZImageTransformerBlock(w.scoped("context_refiner").scoped($0), config: config, modulation: false)
+        }
+        tEmbedder = try ZImageTimestepEmbedder(w.scoped("t_embedder"), outDim: config.adalnDim)
+        capEmbedder = try ZImageCaptionEmbedder(
+            w.scoped("cap_embedder"), capFeatDim: config.capFeatDim, dim: dim, eps: config.normEps)
+        layers = try (0..<config.nLayers).map {
+            try ZImageTransformerBlock(w.scoped("layers").scoped($0), config: config, modulation: true)
+        }
+        rope = ZImageRope(theta: config.ropeTheta, axesDims: config.axesDims, axesLens: config.axesLens)
+        dtype = w.dtype
+        device = w.device
+    }
+
+    static func patchKey(_ patchSize: Int, _ framePatchSize: Int) -> String { "\(patchSize)-\(framePatchSize)" }
+
+    /// Reads `folder/config.json` and the folder's safetensors (single file or sharded), converted to
+    /// `dtype` on `device`. Missing, wrongly shaped and unexpected keys are errors that name the key.
+    public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> ZImageTransformer {
+        let config = try ZImageTransformerConfig.load(contentsOf: folder.appendingPathComponent("config.json"))
+        let checkpoint = try SafeTensorsCheckpoint(url: folder)
+        let description = checkpoint.url.path
+        // Build the model on meta first: a checkpoint with extra keys is refused before any weight is read.
+        let expected = try Weights(source: .meta)
+        _ = try ZImageTransformer(expected, config: config)
+        let unexpected = expected.unexpectedKeys(among: checkpoint.names)
+        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
+        let weights = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
+        return try ZImageTransformer(weights, config: config)
+    }
+
+    /// One denoising evaluation. `latents`: per sample (in_channels, F, H, W); `timesteps`: (B,) in the
+    /// model's convention (1000 - t_scheduler)/1000; `captions`: per sample (L_i, cap_feat_dim), unpadded.
+    /// Returns per sample (in_channels, F, H, W) in the model dtype; the pipeline negates it.
+    public func callAsFunction(latents: [Tensor], timesteps: Tensor, captions: [Tensor]) throws -> [Tensor] {
+        try forward(latents: latents, timesteps: timesteps, captions: captions)
+    }
+
+    /// `callAsFunction` with a choice of patch size (one of the config's pairs) and an optional observer
+    /// that sees each stage's output under the reference module's name.
+    public func forward(latents: [Tensor], timesteps: Tensor, captions: [Tensor], patchSize: Int = 2,
+                        framePatchSize: Int = 1, observe: Observer? = nil) throws -> [Tensor] {
+        let key = Self.patchKey(patchSize, framePatchSize)
+        guard let xEmbedder = allXEmbedder[key], let finalLayer = allFinalLayer[key] else {
+            throw ZImageError("patch size \(key) is not one of the model's (config 'all_patch_size' \(config.allPatchSize), "
+                + "'all_f_patch_size' \(config.allFPatchSize))")
+        }
+        let layouts = try validatedLayouts(latents: latents, timesteps: timesteps, captions: captions,
+                                           patchSize: patchSize, framePatchSize: framePatchSize)
+        let notify = observe ?? { _, _ in }
+
+        let adaln = try tEmbedder(timesteps.to(device, .float32) * config.tScale, dtype: dtype)
+        try notify("t_embedder", adaln)
+
+        // Image tokens: patchify, pad to 32 by repeating the last patch, embed, swap pads for x_pad_token.
+        let patches = try zip(latents, layouts).map { latent, layout in
+            try ZImagePatches.padRepeatingLast(
+                ZImagePatches.patchify(latent.to(device, dtype), patchSize: patchSize, framePatchSize: framePatchSize),
+                to: layout.paddedImageLength)
+        }
+        let xEmbedded = try xEmbedder(Tensor.cat(patches, dim: 0))
+        try notify("all_x_embedder.\(key)", xEmbedded)
+        let image = try ZImageBatch(zip(xEmbedded.split(sizes: layouts.map(\.paddedImageLength), dim: 0), layouts).map {
+            try ZImagePatches.replacePads($0, keep: $1.imageLength, padToken: xPadToken)
+        })
+        let imageRotary = try rope.rotary(for: layouts.map(\.imagePositions), length: image.maxLength, device: device)
+        var x = image.hidden
+        for (i, block) in noiseRefiner.enumerated() {
+            x = try block(x, rotary: imageRotary, mask: image.mask, adaln: adaln)
+            try notify("noise_refiner.\(i)", x)
+        }
+
+        // Caption tokens: the same padding scheme, embedded with cap_embedder, refined without modulation.
+        let captionRows = try zip(captions, layouts).map { caption, layout in
+            try ZImagePatches.padRepeatingLast(caption.to(device, dtype), to: layout.paddedCaptionLength)
+        }
+        let capEmbedded = try capEmbedder(Tensor.cat(captionRows, dim: 0))
+        try notify("cap_embedder", capEmbedded)
+        let caption = try ZImageBatch(zip(capEmbedded.split(sizes: layouts.map(\.paddedCaptionLength), dim: 0), layouts).map {
+            try ZImagePatches.replacePads($0, keep: $1.captionLength, padToken: capPadToken)
+        })
+        let captionRotary = try rope.rotary(for: layouts.map(\.captionPositions), length: caption.maxLength, device: device)
+        var c = caption.hidden
+        for (i, block) in contextRefiner.enumerated() {
+            c = try block(c, rotary: captionRotary, mask: caption.mask, adaln: nil)
+            try notify("context_refiner.\(i)", c)
+        }
+
+        // Joint sequence, image first then caption (basic mode), through the main layers.
+        let unified = try ZImageBatch(layouts.indices.map {
+            try Tensor.cat([image.sample($0, of: x), caption.sample($0, of: c)], dim: 0)
+        })
+        let unifiedRotary = try rope.rotary(
+            for: layouts.map { $0.imagePositions + $0.captionPositions }, length: unified.maxLength, device: device)
+        var h = unified.hidden
+        for (i, block) in layers.enumerated() {
+            h = try block(h, rotary: unifiedRotary, mask: unified.mask, adaln: adaln)
+            try notify("layers.\(i)", h)
+        }
+        let out = try finalLayer(h, adaln: adaln)
+        try notify("all_final_layer.\(key)", out)
+        return try layouts.indices.map {
+            try ZImagePatches.unpatchify(unified.sample($0, of: out), layout: layouts[$0], channels: config.inChannels)
+        }
+    }
+
+    /// Checks the inputs against each other and the config (the reference would assert or index out of range
+    /// deep inside) and lays each sample out as tokens.
+    private func validatedLayouts(latents: [Tensor], timesteps: Tensor, captions: [Tensor],
+                                  patchSize p: Int, framePatchSize pF: Int) throws -> [ZImageSampleLayout] {
+        guard !latents.isEmpty else { throw ZImageError("Z-Image transformer: no latents given (batch of 0)") }
+        guard captions.count == latents.count else {
+            throw ZImageError("Z-Image transformer: \(latents.count) latents but \(captions.count) captions")
+        }
+        guard timesteps.shape == [latents.count] else {
+            throw ZImageError("Z-Image transformer: timesteps have shape \(timesteps.shape), expected [\(latents.count)]")
+        }
+        return try zip(latents, captions).enumerated().map { i, pair in
+            let (latent, caption) = pair
+            let s = latent.shape
+            guard s.count == 4, s[0] == config.inChannels else {
+                throw ZImageError("Z-Image transformer: latent \(i) has shape \(s), expected "
+                    + "[\(config.inChannels) (in_channels), frames, height, width]")
+            }
+            guard s[1] % pF == 0, s[2] % p == 0, s[3] % p == 0, s[1] > 0, s[2] > 0, s[3] > 0 else {
+                throw ZImageError("Z-Image transformer: latent \(i) has shape \(s); frames must be a positive multiple "
+                    + "of \(pF) and height and width positive multiples of \(p)")
+            }
+            guard caption.rank == 2, caption.size(1) == config.capFeatDim, caption.size(0) > 0 else {
+                throw ZImageError("Z-Image transformer: caption \(i) has shape \(caption.shape), expected "
+                    + "[length ≥ 1, \(config.capFeatDim) (cap_feat_dim)]")
+            }
+            let layout = ZImageSampleLayout(latentSize: (s[1], s[2], s[3]), patchSize: p, framePatchSize: pF,
+                                            captionLength: caption.size(0))
+            let what = { "sample \(i) (caption of \(caption.size(0)) tokens, latent \(s[1])x\(s[2])x\(s[3]))" }
+            try rope.check(ZImagePosition(f: layout.paddedCaptionLength, h: 0, w: 0), what: what)
+            try rope.check(ZImagePosition(f: layout.paddedCaptionLength + layout.grid.f, h: layout.grid.h - 1,
+                                          w: layout.grid.w - 1), what: what)
+            return layout
+        }
+    }
+}
