@@ -4,7 +4,8 @@ enum SGRWriter {
 
     static func line(_ cells: [TerminalCell]) -> String {
         var out = ""
-        var fg: TerminalColor? = nil, bg: TerminalColor? = nil
+        // Each line starts from the terminal's default colours (the previous line ends with a reset).
+        var fg = TerminalColor.default, bg = TerminalColor.default
         for cell in cells {
             if cell.foreground != fg { out += sgr(cell.foreground, background: false); fg = cell.foreground }
             if cell.background != bg { out += sgr(cell.background, background: true); bg = cell.background }
