@@ -67,13 +67,16 @@ public enum ImageMetrics {
         }
     }
 
-    /// `image` area-averaged in linear light to `width` x `height` (the reference a rendering
-    /// at that sub-pixel resolution is compared with).
-    public static func areaDownscaled(_ image: RGBAImage, width: Int, height: Int, background: RGB = RGB(0, 0, 0)) throws -> RGBAImage {
-        let linear = AreaResampler.resample(image, width: width, height: height, background: background)
+    /// `image` area-averaged to `width` x `height` (the reference a rendering at that sub-pixel
+    /// resolution is compared with), in linear light or, with `linearLight: false`, on the
+    /// sRGB-encoded values.
+    public static func areaDownscaled(_ image: RGBAImage, width: Int, height: Int, background: RGB = RGB(0, 0, 0),
+                                      linearLight: Bool = true) throws -> RGBAImage {
+        let averaged = AreaResampler.resample(image, width: width, height: height, background: background, linearLight: linearLight)
         var pixels = [UInt8](repeating: 255, count: width * height * 4)
-        for (k, c) in linear.pixels.enumerated() {
-            let s = SRGB.rgb(c)
+        for (k, c) in averaged.pixels.enumerated() {
+            func byte(_ v: Float) -> UInt8 { UInt8(min(max(v * 255 + 0.5, 0), 255)) }
+            let s = linearLight ? SRGB.rgb(c) : RGB(byte(c.r), byte(c.g), byte(c.b))
             pixels[4 * k] = s.r; pixels[4 * k + 1] = s.g; pixels[4 * k + 2] = s.b
         }
         return try RGBAImage(width: width, height: height, pixels: pixels)

@@ -32,9 +32,11 @@ enum AreaResampler {
     }
 
     /// Composites `image` over `background` and resamples to `width` x `height`.
-    static func resample(_ image: RGBAImage, width: Int, height: Int, background: RGB) -> LinearImage {
-        let bg = SRGB.linear(background)
-        let table = SRGB.toLinearTable
+    /// With `linearLight: false` the sRGB-encoded values are averaged instead (what most
+    /// image tools do); only the benchmark uses that, as a second reference.
+    static func resample(_ image: RGBAImage, width: Int, height: Int, background: RGB, linearLight: Bool = true) -> LinearImage {
+        let table = linearLight ? SRGB.toLinearTable : (0..<256).map { Float($0) / 255 }
+        let bg = LinearRGB(r: table[Int(background.r)], g: table[Int(background.g)], b: table[Int(background.b)])
         let w = image.width
         // Horizontal pass: source rows -> `width` columns.
         let xf = footprints(source: image.width, target: width)
