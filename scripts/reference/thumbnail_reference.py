@@ -6,7 +6,7 @@ Rules (docs in Sources/SceneForgeImaging/Thumbnail): fit the image in the cell b
 twice as tall as wide; composite alpha over black and area-average in linear light to
 (columns*gx) x (rows*gy) sub-pixels; half blocks: '▀' fg=top bg=bottom; quadrant/sextant: the
 two-group split of each cell's sub-pixels with least squared error (linear light), colours the
-group means; palettes: nearest colour in OKLab to the 8-bit sRGB colour (xterm 16-255 for 256
+group means; palettes: nearest colour in OKLab (lightness difference weighted x2) to the 8-bit sRGB colour (xterm 16-255 for 256
 colours, xterm's default 0-15 for 16); ASCII: ' .:-=+*#%@' indexed by sRGB-encoded luminance.
 
 Run: /tmp/refvenv/bin/python scripts/reference/thumbnail_reference.py
@@ -104,7 +104,8 @@ def color(lin, depth):
     idx = PALETTES[depth]
     pal = oklab(srgb_to_linear(np.array([xterm(i) for i in idx], float)))
     target = oklab(srgb_to_linear(rgb.astype(float)))
-    return "idx:%d" % idx[int(np.argmin(((pal - target) ** 2).sum(1)))]
+    d = (pal - target) ** 2
+    return "idx:%d" % idx[int(np.argmin(2 * d[:, 0] + d[:, 1] + d[:, 2]))]  # lightness weighted x2
 
 
 QUADS = " ▘▝▀▖▌▞▛▗▚▐▜▄▙▟█"

@@ -62,8 +62,8 @@ struct OKLab: Sendable {
         b = 0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_
     }
 
-    func distanceSquared(_ o: OKLab) -> Float {
+    func distanceSquared(_ o: OKLab, lightnessWeight: Float = 1) -> Float {
         let dl = l - o.l, da = a - o.a, db = b - o.b
-        return dl * dl + da * da + db * db
+        return lightnessWeight * dl * dl + da * da + db * db
     }
 }

@@ -26,10 +26,13 @@ struct Quantizer {
         return (.indexed(palette.indices[index]), palette.linear[index])
     }
 
-    /// Exact nearest colour without caching (the input varies continuously when dithering).
+    /// Nearest colour for error diffusion, without caching (the input varies continuously).
+    /// Plain OKLab distance here: the diffusion already corrects lightness, and a distance
+    /// that favours lightness over hue lets the hue error pile up (measured: mean colour
+    /// drift 0.047 vs 0.027 on a gradient).
     func exactColor(for c: LinearRGB) -> (TerminalColor, LinearRGB) {
         guard let palette else { let rgb = SRGB.rgb(c); return (.rgb(rgb), SRGB.linear(rgb)) }
-        let index = palette.nearest(c)
+        let index = palette.nearest(c, lightnessWeight: 1)
         return (.indexed(palette.indices[index]), palette.linear[index])
     }
 
