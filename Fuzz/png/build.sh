@@ -15,5 +15,5 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
 echo "built $out/png-fuzzer"
 if [ "${1:-}" = run ]; then
     cp -n Tests/Fixtures/imaging/png/*.png Tests/Fixtures/imaging/malformed/*.png Tests/Fixtures/imaging/thumbnails/*.png "$out/corpus-png/" 2>/dev/null || true
-    "$out/png-fuzzer" -max_total_time="${2:-60}" -rss_limit_mb=2048 -max_len=65536 "$out/corpus-png"
+    "$out/png-fuzzer" -max_total_time="${2:-60}" -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=65536 "$out/corpus-png"
 fi
