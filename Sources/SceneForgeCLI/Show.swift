@@ -25,7 +25,7 @@ struct Show: ParsableCommand {
             let url = URL(fileURLWithPath: file)
             if info { try printInfo(url) } else { try printThumbnail(url) }
         } catch let error as ImagingError {
-            fail("sceneforge show: \(file): \(error)")
+            fail("sceneforge show: \(error)")  // the error names the file
         } catch let error as ShowFailure {
             fail(error.message)
         }

@@ -110,4 +110,15 @@ struct PNGMetadataTests {
         #expect(try PNGFile.read(contentsOf: url) == image)
         #expect(try PNGFile.metadata(contentsOf: url).record == Self.sampleRecord())
     }
+
+    @Test func fileErrorsNameTheFile() throws {
+        let url = Fixtures.url("malformed/ztxt_bomb.png")
+        #expect {
+            try PNGFile.metadata(contentsOf: url)
+        } throws: { error in
+            "\(error)".hasPrefix(url.path + ": PNG metadata: zTXt \"comment\"")
+        }
+        let missing = Fixtures.url("does-not-exist.png")
+        #expect { try PNGFile.read(contentsOf: missing) } throws: { "\(error)".hasPrefix(missing.path + ": cannot read") }
+    }
 }

@@ -19,8 +19,9 @@ public enum PNGFile {
         try PNGDecoder.decode(bytes, limits: limits)
     }
 
+    /// Errors name the file: "PATH: malformed PNG: ...".
     public static func read(contentsOf url: URL, limits: PNGLimits = .default) throws -> RGBAImage {
-        try PNGDecoder.decode(try load(url), limits: limits)
+        try naming(url) { try PNGDecoder.decode(try load(url), limits: limits) }
     }
 
     /// The text metadata only: the file structure is validated but no pixel is decoded.
@@ -33,8 +34,7 @@ public enum PNGFile {
     }
 
     public static func metadata(contentsOf url: URL, limits: PNGLimits = .default) throws -> PNGMetadata {
-        do { return try metadata(try load(url), limits: limits) }
-        catch let error as ImagingError { throw ImagingError.io("\(url.path): \(error)") }
+        try naming(url) { try metadata(try load(url), limits: limits) }
     }
 
     /// An 8-bit PNG carrying `record` twice: as A1111 `parameters` (tEXt, or iTXt when the text
@@ -61,6 +61,11 @@ public enum PNGFile {
 
     static func load(_ url: URL) throws -> [UInt8] {
         do { return [UInt8](try Data(contentsOf: url)) }
-        catch { throw ImagingError.io("\(url.path): cannot read: \(error.localizedDescription)") }
+        catch { throw ImagingError.io("cannot read: \(error.localizedDescription)") }
+    }
+
+    private static func naming<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        do { return try body() }
+        catch let error as ImagingError { throw ImagingError.io("\(url.path): \(error)") }
     }
 }
