@@ -119,6 +119,6 @@ struct PNGMetadataTests {
             "\(error)".hasPrefix(url.path + ": PNG metadata: zTXt \"comment\"")
         }
         let missing = Fixtures.url("does-not-exist.png")
-        #expect { try PNGFile.read(contentsOf: missing) } throws: { "\(error)".hasPrefix(missing.path + ": cannot read") }
+        #expect { try PNGFile.read(contentsOf: missing) } throws: { error in "\(error)".hasPrefix(missing.path + ": cannot read") }
     }
 }
