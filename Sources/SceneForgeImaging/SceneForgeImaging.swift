@@ -1,1 +1,0 @@
-// SceneForgeImaging: placeholder until its first module lands.
