@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import SafeTensors
+import SceneForgeImaging
+import SceneForgeModels
+import SceneForgeTorch
+
+/// `sceneforge generate`: one text-to-image run from the command line, written as a PNG that carries
+/// its full generation record (so `--from IMAGE.png` regenerates it).
+struct Generate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Generate an image from a prompt with a Z-Image model folder.")
+
+    @Option(help: "A diffusers-layout model folder (model_index.json, transformer/, vae/, text_encoder/, tokenizer/, scheduler/).")
+    var model: String?
+
+    @Option(help: "What to draw.") var prompt: String?
+    @Option(name: .customLong("negative-prompt"), help: "What to avoid (used when --guidance > 0).") var negativePrompt: String?
+    @Option(help: "Width in pixels (a multiple of 16).") var width: Int?
+    @Option(help: "Height in pixels (a multiple of 16).") var height: Int?
+    @Option(help: "Denoising steps (Z-Image Turbo: 8).") var steps: Int?
+    @Option(help: "Z-Image guidance: extra weight on (prompt − negative); 0 = one pass per step (Turbo).") var guidance: Double?
+    @Option(help: "Seed of the initial noise.") var seed: UInt64?
+    @Option(help: "Initial latents: a safetensors file with a float32 tensor named `latents` [1, C, H/8, W/8].") var noise: String?
+    @Option(name: .customLong("save-latents"), help: "Write the final latents (tensor `latents`) to this safetensors file.") var saveLatents: String?
+    @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
+    @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
+    @Option(help: "Take every setting from the generation record in this PNG (flags given here override it).") var from: String?
+    @Option(name: .shortAndLong, help: "Output PNG.") var out = "sceneforge.png"
+    @Flag(help: "No per-step progress on stderr.") var quiet = false
+
+    func run() async throws {
+        do {
+            try generate()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("sceneforge generate: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func generate() throws {
+        var recorded: GenerationRecord?
+        if let from {
+            recorded = try PNGFile.metadata(contentsOf: URL(fileURLWithPath: from)).record
+            guard recorded != nil else { throw ValidationError("\(from) carries no SceneForge generation record") }
+        }
+        guard let computeType = DType(name: dtype), computeType.isFloatingPoint else {
+            throw ValidationError("--dtype must be float32, bfloat16 or float16 (got \(dtype))")
+        }
+        guard let target = Device(name: device), target != .meta else {
+            throw ValidationError("--device must be cpu, cuda or cuda:N (got \(device))")
+        }
+        guard let modelPath = model ?? recorded?.extra["modelPath"] else {
+            throw ValidationError("no model given: pass --model DIR (a diffusers-layout Z-Image folder)")
+        }
+        guard let text = prompt ?? recorded?.prompt else { throw ValidationError("no prompt given: pass --prompt TEXT") }
+
+        var request = TextToImageRequest(prompts: [text])
+        request.width = width ?? recorded?.width ?? 1024
+        request.height = height ?? recorded?.height ?? 1024
+        request.steps = steps ?? recorded?.steps ?? 8
+        request.guidance = guidance ?? recorded?.guidance ?? 0
+        request.seed = seed ?? recorded?.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let negative = negativePrompt ?? recorded?.negativePrompt ?? ""
+        request.negativePrompts = [negative]
+        if let noise {
+            let file = try SafeTensorsFile(url: URL(fileURLWithPath: noise))
+            request.latents = try Tensor.load("latents", from: file, dtype: .float32)
+        }
+
+        let folder = URL(fileURLWithPath: modelPath)
+        let loadStart = Date()
+        let pipeline = try ZImagePipeline.load(folder: folder, dtype: computeType, device: target)
+        log(String(format: "loaded %@ in %.2f s (%@ on %@)", folder.lastPathComponent, Date().timeIntervalSince(loadStart), "\(computeType)", "\(target)"))
+
+        let latents = try pipeline.denoise(request) { step, _ in
+            let perStep = step.elapsed / Double(step.index + 1)
+            log(String(format: "step %d/%d  %.2f s/step  elapsed %.1f s  ETA %.1f s", step.index + 1, step.total, perStep,
+                       step.elapsed, perStep * Double(step.total - step.index - 1)))
+            return true
+        }
+        if let saveLatents {
+            var writer = SafeTensorsWriter(metadata: ["format": "pt", "producer": "sceneforge generate"])
+            try writer.add(name: "latents", tensor: latents)
+            try writer.write(to: URL(fileURLWithPath: saveLatents))
+        }
+        let image = try ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0))
+        let record = GenerationRecord(
+            prompt: text, negativePrompt: negative, model: folder.lastPathComponent,
+            modelHash: ModelFingerprint.of(folder: folder), seed: request.seed, steps: request.steps,
+            sampler: "flow_match_euler", guidance: request.guidance, width: request.width, height: request.height,
+            createdAt: Date(),
+            extra: ["modelPath": folder.path, "dtype": "\(computeType)", "device": "\(target)", "noise": noise ?? ""])
+        try PNGFile.write(image, record: record, to: URL(fileURLWithPath: out))
+        log("wrote \(out)")
+    }
+
+    private func log(_ line: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import SafeTensors
+import SceneForgeImaging
+import SceneForgeText
+import SceneForgeTorch
+
+/// What one text-to-image run asks for. Defaults follow Z-Image Turbo's published settings.
+public struct TextToImageRequest: Sendable {
+    public var prompts: [String]
+    public var negativePrompts: [String]?
+    public var width = 1024
+    public var height = 1024
+    public var steps = 8
+    /// Z-Image's guidance: extra weight on (positive − negative); 0 runs one pass per step (Turbo).
+    public var guidance = 0.0
+    public var cfgTruncation = 1.0
+    public var cfgNormalization = 0.0
+    public var seed: UInt64 = 0
+    /// Initial latents [B, C, H/s, W/s] in float32; drawn from `seed` when nil.
+    public var latents: Tensor?
+    public var maxSequenceLength = 512
+
+    public init(prompts: [String]) { self.prompts = prompts }
+}
+
+/// The denoising loop's report after each step; `elapsed` counts from the first step.
+public struct DenoisingStep: Sendable {
+    public let index: Int
+    public let total: Int
+    public let elapsed: TimeInterval
+}
+
+public struct GenerationCancelled: Error, CustomStringConvertible {
+    public let afterStep: Int
+    public var description: String { "generation cancelled after step \(afterStep)" }
+}
+
+public enum PipelineError: Error, CustomStringConvertible {
+    case missingComponent(String, folder: String)
+    case invalidRequest(String)
+
+    public var description: String {
+        switch self {
+        case .missingComponent(let name, let folder): return "\(folder): the model has no '\(name)' component (expected the folder \(folder)/\(name))"
+        case .invalidRequest(let why): return "invalid generation request: \(why)"
+        }
+    }
+}
+
+/// Z-Image text-to-image, as diffusers' ZImagePipeline: chat-templated prompt → Qwen3's second-to-last
+/// hidden state → flow-matching Euler over the DiT's (negated) velocity → VAE decode.
+public final class ZImagePipeline {
+    public let folder: URL
+    public let tokenizer: BPETokenizer
+    public let textEncoder: Qwen3TextEncoder
+    public let transformer: ZImageTransformer
+    public let vae: AutoencoderKL
+    public let schedulerConfig: FlowMatchEulerConfig
+    public let device: Device
+    public let dtype: DType
+
+    /// Loads a diffusers-layout folder: model_index.json, tokenizer/, text_encoder/, transformer/, vae/, scheduler/.
+    public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> ZImagePipeline {
+        func component(_ name: String) throws -> URL {
+            let url = folder.appendingPathComponent(name)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw PipelineError.missingComponent(name, folder: folder.path)
+            }
+            return url
+        }
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model_index.json").path) else {
+            throw PipelineError.missingComponent("model_index.json", folder: folder.path)
+        }
+        let scheduler = try component("scheduler").appendingPathComponent("scheduler_config.json")
+        return try ZImagePipeline(
+            folder: folder,
+            tokenizer: BPETokenizer(folder: component("tokenizer")),
+            textEncoder: Qwen3TextEncoder.load(folder: component("text_encoder"), dtype: dtype, device: device),
+            transformer: ZImageTransformer.load(folder: component("transformer"), dtype: dtype, device: device),
+            vae: AutoencoderKL.load(folder: component("vae"), dtype: dtype, device: device),
+            schedulerConfig: FlowMatchEulerConfig.load(contentsOf: scheduler),
+            device: device, dtype: dtype)
+    }
+
+    public init(folder: URL, tokenizer: BPETokenizer, textEncoder: Qwen3TextEncoder, transformer: ZImageTransformer,
+                vae: AutoencoderKL, schedulerConfig: FlowMatchEulerConfig, device: Device, dtype: DType) {
+        self.folder = folder
+        self.tokenizer = tokenizer
+        self.textEncoder = textEncoder
+        self.transformer = transformer
+        self.vae = vae
+        self.schedulerConfig = schedulerConfig
+        self.device = device
+        self.dtype = dtype
+    }
+
+    /// Pixels per latent cell.
+    public var vaeScaleFactor: Int { vae.config.scaleFactor }
+
+    /// One caption per prompt: the encoder's second-to-last hidden state on the chat-templated prompt,
+    /// only the real (unpadded) tokens, shape [L_i, hidden].
+    public func encode(prompts: [String], maxSequenceLength: Int = 512) throws -> [Tensor] {
+        let batch = try tokenizer.encodeZImagePrompts(prompts, maxLength: maxSequenceLength)
+        return try withNoGrad {
+            try zip(batch.ids, batch.attentionMask).map { ids, mask in
+                // Right padding under a causal mask: the real tokens do not see the padding, so each
+                // prompt runs alone on just its real tokens (the reference's rows, verified in the fixtures).
+                let length = mask.reduce(0, +)
+                let tokens = try Tensor(ids.prefix(length).map(Int64.init), shape: [1, length], device: device)
+                return try textEncoder.hiddenStates(inputIDs: tokens).squeeze(0)
+            }
+        }
+    }
+
+    /// The denoising loop; returns the final latents [B, C, h, w] in float32. `onStep` sees each step
+    /// and the current latents, and returns false to cancel (the loop then throws `GenerationCancelled`).
+    public func denoise(_ request: TextToImageRequest, onStep: (DenoisingStep, Tensor) throws -> Bool = { _, _ in true }) throws -> Tensor {
+        try withNoGrad {
+            let batch = request.prompts.count
+            guard batch > 0 else { throw PipelineError.invalidRequest("no prompt") }
+            let multiple = vaeScaleFactor * 2
+            guard request.width > 0, request.height > 0, request.width % multiple == 0, request.height % multiple == 0 else {
+                throw PipelineError.invalidRequest("width and height must be positive multiples of \(multiple) (got \(request.width)x\(request.height))")
+            }
+            guard request.steps >= 1 else { throw PipelineError.invalidRequest("steps must be at least 1") }
+            let (h, w) = (request.height / vaeScaleFactor, request.width / vaeScaleFactor)
+            let shape = [batch, transformer.config.inChannels, h, w]
+
+            let positive = try encode(prompts: request.prompts, maxSequenceLength: request.maxSequenceLength)
+            let guided = request.guidance > 0
+            var negative: [Tensor] = []
+            if guided {
+                let negatives = request.negativePrompts ?? Array(repeating: "", count: batch)
+                guard negatives.count == batch else {
+                    throw PipelineError.invalidRequest("\(negatives.count) negative prompts for \(batch) prompts")
+                }
+                negative = try encode(prompts: negatives, maxSequenceLength: request.maxSequenceLength)
+            }
+
+            var latents: Tensor
+            if let given = request.latents {
+                guard given.shape == shape else {
+                    throw PipelineError.invalidRequest("initial latents have shape \(given.shape), this request needs \(shape)")
+                }
+                latents = try given.to(device, .float32)
+            } else {
+                latents = try Tensor.randn(shape, generator: Generator(seed: request.seed), device: device)
+            }
+
+            let scheduler = try ZImageSchedule.scheduler(config: schedulerConfig, numInferenceSteps: request.steps,
+                                                         latentHeight: h, latentWidth: w)
+            let start = Date()
+            for step in scheduler.steps {
+                let applyGuidance = ZImageSchedule.appliesGuidance(guidanceScale: request.guidance, cfgTruncation: request.cfgTruncation,
+                                                                   timestep: step.timestep)
+                let modelInput = try latents.to(dtype)
+                let samples = try (0..<batch).map { try modelInput.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
+                let time = Double(ZImageSchedule.modelTimestep(step.timestep))
+                let outputs = try transformer(
+                    latents: applyGuidance ? samples + samples : samples,
+                    timesteps: Tensor.full([applyGuidance ? 2 * batch : batch], time, device: device),
+                    captions: applyGuidance ? positive + negative : positive)
+                var velocities: [Tensor] = []
+                for j in 0..<batch {
+                    let pos = try outputs[j].to(.float32)
+                    guard applyGuidance else { velocities.append(pos); continue }
+                    let neg = try outputs[batch + j].to(.float32)
+                    var pred = try pos + (pos - neg) * request.guidance
+                    if request.cfgNormalization > 0 {
+                        let limit = try pos.square().sum().sqrt().item() * request.cfgNormalization
+                        let norm = try pred.square().sum().sqrt().item()
+                        if norm > limit { pred = try pred * (limit / norm) }
+                    }
+                    velocities.append(pred)
+                }
+                // The transformer predicts the negated flow; the scheduler steps x ← x + dt·(−out).
+                let noisePrediction = try -Tensor.stack(velocities, dim: 0).squeeze(2)
+                latents = try latents + noisePrediction * Double(step.dt)
+                let report = DenoisingStep(index: step.index, total: scheduler.numInferenceSteps, elapsed: Date().timeIntervalSince(start))
+                guard try onStep(report, latents) else { throw GenerationCancelled(afterStep: step.index + 1) }
+            }
+            return latents
+        }
+    }
+
+    /// Decodes latents to images in [-1, 1], [B, 3, H, W] float32.
+    public func decode(latents: Tensor) throws -> Tensor {
+        try withNoGrad { try vae.latentsToImage(latents.to(dtype)).to(.float32) }
+    }
+
+    /// The whole run: prompts to 8-bit images, as the reference's PIL output.
+    public func generate(_ request: TextToImageRequest, onStep: (DenoisingStep, Tensor) throws -> Bool = { _, _ in true }) throws -> [RGBAImage] {
+        let images = try decode(latents: denoise(request, onStep: onStep))
+        return try (0..<images.size(0)).map { try Self.rgbaImage(images.narrow(dim: 0, start: $0, length: 1).squeeze(0)) }
+    }
+
+    /// A [3, H, W] image in [-1, 1] to 8 bits: `round(clamp(x/2 + 0.5, 0, 1) · 255)`, as diffusers' postprocess.
+    public static func rgbaImage(_ image: Tensor) throws -> RGBAImage {
+        let (height, width) = (image.size(1), image.size(2))
+        let opaque = try Tensor.full([1, height, width], 255)
+        let channels = try Tensor.cat([((image / 2 + 0.5).clamp(min: 0, max: 1) * 255).round(), opaque], dim: 0)
+        let hwc = try channels.permute(1, 2, 0).contiguous()
+        return try RGBAImage(width: width, height: height, pixels: hwc.toArray(as: UInt8.self))
+    }
+}
