@@ -62,6 +62,9 @@ public final class TorchRuntime: @unchecked Sendable {
                 Build it with `scripts/dev shim` (needs Debian's libtorch-dev), or point \(Self.pathVariable) at it.
                 """)
         }
+        // libgomp busy-waits between parallel regions by default, which makes every op several times
+        // slower when anything else wants the CPU (measured: docs/benchmarks.md). It reads this at load.
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 0)
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
             throw TorchError("loading the libtorch shim", "\(path) could not be loaded: \(reason)")
