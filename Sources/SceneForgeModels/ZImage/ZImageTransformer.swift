@@ -70,9 +70,17 @@ public struct ZImageTransformer {
         let config = try ZImageTransformerConfig.load(contentsOf: folder.appendingPathComponent("config.json"))
         let checkpoint = try SafeTensorsCheckpoint(url: folder)
         let description = checkpoint.url.path
-        // Build the model on meta first: a checkpoint with extra keys is refused before any weight is read.
+        // Build the model on meta first, so a checkpoint that does not fit is refused before any weight is read.
         let expected = try Weights(source: .meta)
         _ = try ZImageTransformer(expected, config: config)
+        for (name, tensor) in expected.parameters {
+            guard let info = checkpoint.info(name) else {
+                throw WeightsError.missing(key: name, shape: tensor.shape, in: description)
+            }
+            guard info.shape == tensor.shape else {
+                throw WeightsError.wrongShape(key: name, found: info.shape, expected: tensor.shape, in: description)
+            }
+        }
         let unexpected = expected.unexpectedKeys(among: checkpoint.names)
         guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
         let weights = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
