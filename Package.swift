@@ -52,5 +52,7 @@ let package = Package(
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
+        // Drives the built `sceneforge` binary as a child process.
+        .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
     ]
 )
