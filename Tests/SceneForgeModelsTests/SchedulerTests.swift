@@ -211,7 +211,7 @@ private func maxDiff(_ a: [Float], _ b: [Double], scale: Double = 1) -> Double {
     }
 
     @Test func missingFileIsReported() {
-        #expect(throws: SchedulerError.self) {
+        #expect(throws: ModelConfigError.self) {
             try FlowMatchEulerConfig.load(contentsOf: URL(fileURLWithPath: "/nonexistent/scheduler_config.json"))
         }
     }

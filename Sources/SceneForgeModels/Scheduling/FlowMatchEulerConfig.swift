@@ -33,32 +33,13 @@ public struct FlowMatchEulerConfig: Equatable, Sendable {
         return config
     }
 
-    /// Reads `scheduler_config.json`; `source` names the file in error messages.
+    /// Reads `scheduler_config.json`; errors name the file and the field.
     public static func load(contentsOf url: URL) throws -> FlowMatchEulerConfig {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw SchedulerError("\(url.path): cannot read scheduler config: \(error.localizedDescription)")
-        }
-        return try decode(data, source: url.path)
+        try ModelConfigFile.load(FlowMatchEulerConfig.self, contentsOf: url)
     }
 
     public static func decode(_ data: Data, source: String = "scheduler_config.json") throws -> FlowMatchEulerConfig {
-        do {
-            return try JSONDecoder().decode(FlowMatchEulerConfig.self, from: data)
-        } catch let error as SchedulerError {
-            throw SchedulerError("\(source): \(error.description)")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw SchedulerError("\(source): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))': "
-                + context.debugDescription)
-        } catch DecodingError.dataCorrupted(let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw SchedulerError("\(source): \(field.isEmpty ? "not valid JSON" : "field '\(field)'"): "
-                + context.debugDescription)
-        } catch {
-            throw SchedulerError("\(source): \(error)")
-        }
+        try ModelConfigFile.decode(FlowMatchEulerConfig.self, from: data, file: source)
     }
 
     /// The checks diffusers makes in `__init__` (lines 109-125), plus the ones that would otherwise

@@ -41,37 +41,20 @@ public struct ZImageTransformerConfig: Equatable, Sendable {
 
     /// Reads `config.json`; errors name the file and the field.
     public static func load(contentsOf url: URL) throws -> ZImageTransformerConfig {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ZImageError("\(url.path): cannot read transformer config: \(error.localizedDescription)")
-        }
-        return try decode(data, source: url.path)
+        try validated(ModelConfigFile.load(ZImageTransformerConfig.self, contentsOf: url), source: url.path)
     }
 
     public static func decode(_ data: Data, source: String = "config.json") throws -> ZImageTransformerConfig {
-        let config: ZImageTransformerConfig
-        do {
-            config = try JSONDecoder().decode(ZImageTransformerConfig.self, from: data)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw ZImageError("\(source): field '\(fieldPath(context))': \(context.debugDescription)")
-        } catch DecodingError.dataCorrupted(let context) {
-            let field = fieldPath(context)
-            throw ZImageError("\(source): \(field.isEmpty ? "not valid JSON" : "field '\(field)'"): \(context.debugDescription)")
-        } catch {
-            throw ZImageError("\(source): \(error)")
-        }
+        try validated(ModelConfigFile.decode(ZImageTransformerConfig.self, from: data, file: source), source: source)
+    }
+
+    private static func validated(_ config: ZImageTransformerConfig, source: String) throws -> ZImageTransformerConfig {
         do {
             try config.validate()
         } catch let error as ZImageError {
             throw ZImageError("\(source): \(error.message)")
         }
         return config
-    }
-
-    private static func fieldPath(_ context: DecodingError.Context) -> String {
-        context.codingPath.map(\.stringValue).joined(separator: ".")
     }
 
     /// The assertions diffusers makes in `__init__`, plus the ones that would otherwise fail deep inside a forward.
