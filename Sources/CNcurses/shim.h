@@ -24,11 +24,30 @@
 extern int wcwidth(wchar_t c);
 
 // Macros Swift cannot import, as functions.
-static inline int sf_color_pair(int pair) { return (int)COLOR_PAIR(pair); }
 static inline int sf_key_resize(void) { return KEY_RESIZE; }
 static inline unsigned int sf_attr_bold(void) { return (unsigned int)A_BOLD; }
 static inline unsigned int sf_attr_reverse(void) { return (unsigned int)A_REVERSE; }
 static inline unsigned int sf_attr_underline(void) { return (unsigned int)A_UNDERLINE; }
 static inline unsigned int sf_attr_dim(void) { return (unsigned int)A_DIM; }
+
+// One cell: a wide-character string (a grapheme) with attributes and an extended colour pair.
+static inline int sf_put_cell(int y, int x, const wchar_t *text, unsigned int attrs, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, text, (attr_t)attrs, 0, &pair) != OK) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+static inline int sf_get_key(int *code) {
+    wint_t value = 0;
+    int kind = get_wch(&value);
+    *code = (int)value;
+    return kind;
+}
+static inline WINDOW *sf_stdscr(void) { return stdscr; }
+static inline int sf_lines(void) { return LINES; }
+static inline int sf_cols(void) { return COLS; }
+static inline int sf_colors(void) { return COLORS; }
+static inline int sf_color_pairs(void) { return COLOR_PAIRS; }
+static inline int sf_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int sf_key_f0(void) { return KEY_F0; }
 
 #endif
