@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CTorchShim", path: "Shims/torch/include"),
         // libpng from Debian (libpng-dev).
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // ncursesw from Debian (libncurses-dev), for the workbench's terminal backend.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
 
         .target(name: "SceneForgeTorch", dependencies: ["CTorchShim", "SafeTensors"], swiftSettings: swift5),
         .target(name: "SceneForgeModels", dependencies: ["SceneForgeTorch", "SafeTensors", "SceneForgeText", "SceneForgeImaging"], swiftSettings: swift5),
@@ -28,11 +30,12 @@ let package = Package(
         .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
         .target(name: "SceneForgeText", swiftSettings: swift5),
         .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
+        .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "TOMLKit"], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels",
+                "SceneForgeModels", "SceneForgeWorkbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -54,5 +57,6 @@ let package = Package(
         .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
     ]
 )
