@@ -177,8 +177,7 @@ def pipeline_runs(base, v1, v21):
     init.save(path("pipeline_outputs", "init.png"))
     control.save(path("pipeline_outputs", "control.png"))
     mask.save(path("pipeline_outputs", "mask.png"))
-    common = dict(prompt=[PROMPT], num_inference_steps=STEPS, generator=torch.Generator().manual_seed(0),
-                  callback_on_step_end_tensor_inputs=["latents"])
+    common = dict(num_inference_steps=STEPS, callback_on_step_end_tensor_inputs=["latents"])
     runs = {
         "controlnet_v1_cfg": (ZImageControlNetPipeline(**parts, controlnet=v1), dict(
             control_image=control, controlnet_conditioning_scale=SCALE, height=HEIGHT, width=WIDTH,
@@ -197,7 +196,10 @@ def pipeline_runs(base, v1, v21):
         pipe.set_progress_bar_config(disable=True)
         rec = Recorder()
         with torch.no_grad():
-            image = pipe(**common, **kwargs, callback_on_step_end=rec, output_type="pil").images[0]
+            # fresh prompt lists: the Z-Image pipelines overwrite the caller's prompt list with the templated text
+            kwargs = {k: (list(v) if isinstance(v, list) else v) for k, v in kwargs.items()}
+            image = pipe(prompt=[PROMPT], generator=torch.Generator().manual_seed(0), **common, **kwargs,
+                         callback_on_step_end=rec, output_type="pil").images[0]
         image.save(path("pipeline_outputs", f"{name}.png"))
         for s in rec.steps:
             tensors[f"{name}.step{s['index']}.latents"] = s["latents"]
