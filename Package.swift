@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "SceneForgeImagingTests", dependencies: ["SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels", "SceneForgeScenes"], swiftSettings: swift5),
     ]
 )

@@ -18,11 +18,7 @@ extension ZImagePipeline {
     /// A mask image as diffusers' mask processor reads it: grayscale (PIL "L": (19595 R + 38470 G + 7471 B
     /// + 32768) >> 16), then binarized at 0.5; [1, 1, H, W], 1 = regenerate (white).
     public static func maskTensor(_ image: RGBAImage) throws -> Tensor {
-        let values: [Float] = (0..<image.width * image.height).map { p in
-            let r = UInt32(image.pixels[4 * p]), g = UInt32(image.pixels[4 * p + 1]), b = UInt32(image.pixels[4 * p + 2])
-            let luma = (19595 * r + 38470 * g + 7471 * b + 32768) >> 16
-            return Float(luma) / 255 >= 0.5 ? 1 : 0
-        }
+        let values: [Float] = PasteBack.region(of: image).map { $0 ? 1 : 0 }
         return try Tensor(values, shape: [1, 1, image.height, image.width])
     }
 

@@ -77,6 +77,7 @@ public final class ZImagePipeline {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model_index.json").path) else {
             throw PipelineError.missingComponent("model_index.json", folder: folder.path)
         }
+        try refuseUnsupportedVariant(folder: folder)
         let scheduler = try component("scheduler").appendingPathComponent("scheduler_config.json")
         return try ZImagePipeline(
             folder: folder,
@@ -86,6 +87,20 @@ public final class ZImagePipeline {
             vae: AutoencoderKL.load(folder: component("vae"), dtype: dtype, device: device),
             schedulerConfig: FlowMatchEulerConfig.load(contentsOf: scheduler),
             device: device, dtype: dtype)
+    }
+
+    /// Z-Image-Edit / Omni folders (diffusers' ZImageOmniPipeline) condition on reference images through a SigLIP
+    /// encoder and the transformer's omni sequence mode; refuse them by name instead of failing on a missing key.
+    static func refuseUnsupportedVariant(folder: URL) throws {
+        let index = folder.appendingPathComponent("model_index.json")
+        guard let data = try? Data(contentsOf: index),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let className = object["_class_name"] as? String else { return }
+        guard className.contains("Omni") || className.contains("Edit") else { return }
+        throw PipelineError.invalidRequest("\(index.path): '_class_name' is \(className), a Z-Image Edit/Omni model. SceneForge "
+            + "runs Z-Image text-to-image, img2img, inpainting and ControlNet; Edit/Omni also needs the SigLIP image "
+            + "encoder (siglip/, transformer siglip_feat_dim), the omni sequence mode ([caption, image, SigLIP] with "
+            + "per-token clean/noisy modulation) and reference-image latents, none of which are implemented yet")
     }
 
     public init(folder: URL, tokenizer: BPETokenizer, textEncoder: Qwen3TextEncoder, transformer: ZImageTransformer,
