@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "SceneForgeImagingTests", dependencies: ["SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels", "SceneForgeScenes"], swiftSettings: swift5),
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
