@@ -72,6 +72,6 @@ public struct Source<Value: Equatable & Sendable>: Equatable, Sendable {
 extension Source where Value == String {
     /// An absolute path as is; a relative one against the declaring file's folder.
     public var resolvedPath: String {
-        value.hasPrefix("/") ? value : (baseDirectory as NSString).appendingPathComponent(value)
+        ((value.hasPrefix("/") ? value : (baseDirectory as NSString).appendingPathComponent(value)) as NSString).standardizingPath
     }
 }
