@@ -55,7 +55,7 @@ struct JobExpansionTests {
         }
         // Moving a scene to the front moves indices but keeps every id.
         let moved = try jobs(try copyOfTiny { text in
-            let start = try #require(text.range(of: "[[scenes]]\nname = \"explicit-prompt\""))
+            guard let start = text.range(of: "[[scenes]]\nname = \"explicit-prompt\"") else { return "not found" }
             let block = String(text[start.lowerBound...])
             return String(text[..<start.lowerBound]).replacingOccurrences(of: "[[scenes]]\nname = \"meituan_coupon\"", with: block + "\n[[scenes]]\nname = \"meituan_coupon\"")
         })
