@@ -23,14 +23,23 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            pending.append(byte)
-            length &+= 1
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+        let input = Array(bytes)
+        length &+= UInt64(input.count)
+        var offset = 0
+        // Top up a partial block first, then compress whole blocks straight from the input.
+        if !pending.isEmpty {
+            let take = min(64 - pending.count, input.count)
+            pending += input[0..<take]
+            offset = take
+            guard pending.count == 64 else { return }
+            compress(pending[...])
+            pending.removeAll(keepingCapacity: true)
         }
+        while input.count - offset >= 64 {
+            compress(input[offset..<offset + 64])
+            offset += 64
+        }
+        pending += input[offset...]
     }
 
     public mutating func finalize() -> [UInt8] {
@@ -40,7 +49,7 @@ public struct SHA256 {
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         // `update` would count the padding into `length`; feed the blocks directly.
         let blocks = pending + tail
-        for start in stride(from: 0, to: blocks.count, by: 64) { compress(Array(blocks[start..<start + 64])) }
+        for start in stride(from: 0, to: blocks.count, by: 64) { compress(blocks[start..<start + 64]) }
         pending.removeAll()
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
@@ -55,10 +64,12 @@ public struct SHA256 {
         hash(bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    private mutating func compress(_ block: [UInt8]) {
+    private mutating func compress(_ block: ArraySlice<UInt8>) {
         var w = [UInt32](repeating: 0, count: 64)
+        let base = block.startIndex
         for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+            let j = base + 4 * i
+            w[i] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
         }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
