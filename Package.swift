@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // ncursesw from Debian (libncurses-dev), for the workbench's terminal backend.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // The system SQLite (libsqlite3-dev) for batch catalogs; a clean GRDB build costs more CI time than it saves.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "SceneForgeTorch", dependencies: ["CTorchShim", "SafeTensors"], swiftSettings: swift5),
         .target(name: "SceneForgeModels", dependencies: ["SceneForgeTorch", "SafeTensors", "SceneForgeText", "SceneForgeImaging"], swiftSettings: swift5),
@@ -31,11 +33,15 @@ let package = Package(
         .target(name: "SceneForgeText", swiftSettings: swift5),
         .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
         .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "TOMLKit"], swiftSettings: swift5),
+        .target(
+            name: "SceneForgeBatch",
+            dependencies: ["SceneForgeScenes", "SceneForgeImaging", "SceneForgeModels", "SceneForgeTorch", "TOMLKit", "CSQLite"],
+            swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeWorkbench",
+                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -58,5 +64,6 @@ let package = Package(
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
     ]
 )
