@@ -65,8 +65,8 @@ extension ScreenPainter {
         let hasArt = plan.children(of: index).contains { plan.layout.boxes[$0].kind == .image }
         if hasArt && rng.chance(0.45) {
             // Festive promotion card: warm gradient, light text.
-            let top = RGB(hex: 0xFF5A3C).adjusted(hue: Float(rng.uniform(-10...10)))
-            let bottom = RGB(hex: 0xE8261C).adjusted(hue: Float(rng.uniform(-6...6)))
+            let top = Colour(hex: 0xFF5A3C).adjusted(hue: Float(rng.uniform(-10...10)))
+            let bottom = Colour(hex: 0xE8261C).adjusted(hue: Float(rng.uniform(-6...6)))
             surface.fill(f, radius: r, .vertical(top, bottom, over: f))
             grounds[index] = top.mixed(with: bottom, 0.5)
         } else {
@@ -93,7 +93,7 @@ extension ScreenPainter {
     private func closeButton(_ index: Int, _ f: Frame, rng: inout SeededRandom) {
         let square = f.centredSquare()
         let onPanel = plan.boxes[index].inOverlay
-        let ink: RGB
+        let ink: Colour
         if onPanel {
             let back = ground(index)
             surface.disc(in: square, back.mixed(with: back.readableText, 0.12))
@@ -111,7 +111,7 @@ extension ScreenPainter {
     }
 
     private func toast(_ f: Frame, text: String?, rng: inout SeededRandom) {
-        surface.fill(f, radius: f.height / 2, RGB(18, 18, 20), alpha: 0.82)
+        surface.fill(f, radius: f.height / 2, Colour(18, 18, 20), alpha: 0.82)
         var textFrame = Frame(x0: f.x0 + f.height * 0.6, y0: f.midY - f.height * 0.19, x1: f.x1 - f.height * 0.6, y1: f.midY + f.height * 0.19)
         if rng.chance(0.5) {
             let icon = Frame(centreX: f.x0 + f.height * 0.75, centreY: f.midY, width: f.height * 0.42, height: f.height * 0.42)
@@ -131,7 +131,7 @@ extension ScreenPainter {
         let r = min(f.height * 0.28, radius * 1.5)
         if box.rect.y < 0.2 {
             shadow(f, radius: r)
-            let fill = palette.theme == .light ? RGB(250, 250, 252) : RGB(44, 44, 48)
+            let fill = palette.theme == .light ? Colour(250, 250, 252) : Colour(44, 44, 48)
             surface.fill(f, radius: r, fill)
             grounds[index] = fill
         } else if children.isEmpty {
@@ -146,8 +146,8 @@ extension ScreenPainter {
                            colour: palette.warning.darker(palette.theme == .light ? 0.25 : 0).lighter(palette.theme == .light ? 0 : 0.3), rng: &rng, on: surface)
         } else {
             shadow(f, radius: r)
-            let start = rng.chance(0.5) ? palette.accent : RGB(hex: 0xFF3B30)
-            let end = rng.chance(0.5) ? palette.secondary : RGB(hex: 0xFF9500)
+            let start = rng.chance(0.5) ? palette.accent : Colour(hex: 0xFF3B30)
+            let end = rng.chance(0.5) ? palette.secondary : Colour(hex: 0xFF9500)
             surface.fill(f, radius: r, .linear(from: start, to: end, x0: f.x0, y0: f.y0, x1: f.x1, y1: f.y0))
             grounds[index] = start.mixed(with: end, 0.5)
             // The label goes between the children on the left and on the right.
@@ -162,10 +162,10 @@ extension ScreenPainter {
     private func spinner(_ f: Frame, rng: inout SeededRandom) {
         let square = f.centredSquare()
         let start = rng.uniform(0...(2 * Double.pi))
-        let colour: RGB
+        let colour: Colour
         var ring = square.centredSquare(0.62)
         if rng.chance(0.5) {
-            surface.fill(square, radius: square.width * 0.18, RGB(18, 18, 20), alpha: 0.78)
+            surface.fill(square, radius: square.width * 0.18, Colour(18, 18, 20), alpha: 0.78)
             colour = .white
             ring = square.centredSquare(0.5)
         } else {
@@ -229,7 +229,7 @@ extension ScreenPainter {
 
     /// A grey panel with a picture glyph split by a crack: the image that failed to load.
     private func brokenImage(_ f: Frame) {
-        let panel = palette.theme == .light ? RGB(hex: 0xECECEE) : palette.surface.lighter(0.06)
+        let panel = palette.theme == .light ? Colour(hex: 0xECECEE) : palette.surface.lighter(0.06)
         surface.fill(f, radius: radius * 0.7, panel)
         let icon = f.centredSquare(0.42)
         let ink = palette.secondaryText

@@ -26,11 +26,11 @@ public struct AppStyle: Equatable, Sendable {
     /// The kind of app it imitates, for people (no logos or names are drawn).
     public var resembles: String
     /// Header, selected tab, primary buttons.
-    public var primary: RGB
+    public var primary: Colour
     /// The far end of header gradients and promotion banners.
-    public var secondary: RGB
+    public var secondary: Colour
     /// Prices and highlights.
-    public var accent: RGB
+    public var accent: Colour
     /// The header looks this style uses, the first most often.
     public var headers: [HeaderLook]
     /// Card and dialog corner radius as a fraction of the screen width.
@@ -45,7 +45,7 @@ public struct AppStyle: Equatable, Sendable {
     public var cardList: Double
 
     public init(
-        name: String, family: AppFamily, resembles: String, primary: RGB, secondary: RGB, accent: RGB,
+        name: String, family: AppFamily, resembles: String, primary: Colour, secondary: Colour, accent: Colour,
         headers: [HeaderLook], cornerRadius: Double, density: Double, darkChance: Double,
         pictureHues: [Double], cardList: Double
     ) {

@@ -30,7 +30,7 @@ enum GlyphText {
     /// line to a fraction of its characters (content lines vary in length); `weight` scales the
     /// stroke width (1 regular, 1.6 bold).
     static func draw(
-        _ text: String?, in frame: Frame, colour: RGB, alignment: Alignment = .leading, weight: Double = 1,
+        _ text: String?, in frame: Frame, colour: Colour, alignment: Alignment = .leading, weight: Double = 1,
         keep: Double = 1, rng: inout SeededRandom, on surface: Surface
     ) {
         guard !frame.isEmpty else { return }
@@ -73,7 +73,7 @@ enum GlyphText {
 
     /// One glyph from random strokes: wide glyphs get two or three horizontals and one or two
     /// verticals (radical-like), narrow ones a stem and a bowl or bar.
-    private static func glyph(in cell: Frame, wide: Bool, weight: Double, colour: RGB, rng: inout SeededRandom, on surface: Surface) {
+    private static func glyph(in cell: Frame, wide: Bool, weight: Double, colour: Colour, rng: inout SeededRandom, on surface: Surface) {
         let box = cell.inset(dx: cell.width * 0.08, dy: cell.height * 0.1)
         let stroke = max(1, box.height * 0.12 * weight)
         func hBar(_ fy: Double, _ fx0: Double, _ fx1: Double) {

@@ -209,14 +209,14 @@ extension ScreenPainter {
 
     // MARK: Controls and text
 
-    func buttonFill(_ index: Int) -> RGB {
+    func buttonFill(_ index: Int) -> Colour {
         let planned = plan.boxes[index]
         if planned.buttonRank == 0 { return planned.inOverlay ? palette.primary : palette.primary }
         // Second and later buttons of a container: a quieter secondary action.
         return planned.inOverlay ? ground(index).mixed(with: palette.text, 0.08) : palette.secondary
     }
 
-    func button(_ index: Int, _ f: Frame, label: String?, fill: RGB, ink: RGB? = nil, rng: inout SeededRandom) {
+    func button(_ index: Int, _ f: Frame, label: String?, fill: Colour, ink: Colour? = nil, rng: inout SeededRandom) {
         let pill = rng.chance(0.6)
         surface.fill(f, radius: pill ? f.height / 2 : min(radius, f.height * 0.3), fill)
         let textColour = ink ?? (fill.luma > 200 && palette.theme == .light ? palette.text : fill.readableText)
@@ -236,7 +236,7 @@ extension ScreenPainter {
         }
         let siblings = planned.parent.map { plan.children(of: $0).filter { plan.layout.boxes[$0].kind == .textLine } } ?? []
         let isTitle = siblings.first == index || siblings.isEmpty && f.height >= height * 0.02
-        let ink = onGround.luma > 128 ? (isTitle ? palette.text : palette.secondaryText) : (isTitle ? .white : RGB(200, 200, 205))
+        let ink = onGround.luma > 128 ? (isTitle ? palette.text : palette.secondaryText) : (isTitle ? .white : Colour(200, 200, 205))
         let lightInk = palette.theme == .dark && onGround.luma < 128 ? (isTitle ? palette.text : palette.secondaryText) : ink
         GlyphText.draw(box.text, in: f, colour: lightInk, alignment: planned.inOverlay ? .centre : .leading,
                        weight: isTitle ? 1.4 : 1, keep: rng.uniform(isTitle ? 0.75...1 : 0.55...1), rng: &rng, on: surface)

@@ -9,7 +9,7 @@ enum PriceText {
     }
 
     /// A price line: any words before the amount as glyphs, then the sign and the digits.
-    static func draw(_ text: String?, in f: Frame, colour: RGB, strikeOld: RGB? = nil, rng: inout SeededRandom, on surface: Surface) {
+    static func draw(_ text: String?, in f: Frame, colour: Colour, strikeOld: Colour? = nil, rng: inout SeededRandom, on surface: Surface) {
         let prefix = text.map { String($0.prefix { $0 != "¥" && $0 != "￥" && $0 != "$" && $0 != "€" }) } ?? ""
         let digits = String(rng.int(1...999)) + (rng.chance(0.5) ? "." + String(rng.int(10...99)) : "")
         var x = f.x0

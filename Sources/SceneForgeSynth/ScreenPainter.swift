@@ -12,10 +12,10 @@ final class ScreenPainter {
     let seed: UInt64
     let variant: RenderVariant
     /// The colour each painted container was filled with, for readable text on it.
-    var grounds: [Int: RGB] = [:]
+    var grounds: [Int: Colour] = [:]
     /// Where the header colour runs (status bar, header and, often, the search bar).
     var band: Frame?
-    var bandColour: RGB
+    var bandColour: Colour
     private var skipped: Set<Int> = []
 
     init(layout: Layout, palette: ScreenPalette, size: RasterSize, seed: UInt64, variant: RenderVariant) {
@@ -94,7 +94,7 @@ final class ScreenPainter {
     }
 
     /// The colour behind a box: its container's fill, the header band, or the page.
-    func ground(_ index: Int) -> RGB {
+    func ground(_ index: Int) -> Colour {
         if let parent = plan.boxes[index].parent, let colour = grounds[parent] { return colour }
         if let band, frame(index).midY < band.y1 { return bandColour }
         return palette.background

@@ -13,7 +13,7 @@ final class Surface {
     /// Drawing outside this rectangle is discarded (images clip their shapes to their box).
     var clip: PixelRect
 
-    init(width: Int, height: Int, background: RGB) {
+    init(width: Int, height: Int, background: Colour) {
         self.width = width
         self.height = height
         clip = PixelRect(x: 0, y: 0, w: width, h: height)
@@ -65,12 +65,12 @@ final class Surface {
         }
     }
 
-    func fill(_ frame: Frame, radius: Double = 0, _ colour: RGB, alpha: Float = 1) {
+    func fill(_ frame: Frame, radius: Double = 0, _ colour: Colour, alpha: Float = 1) {
         fill(frame, radius: radius, .solid(colour), alpha: alpha)
     }
 
     /// A disc inscribed in the centred square of `frame`.
-    func disc(in frame: Frame, _ colour: RGB, alpha: Float = 1) {
+    func disc(in frame: Frame, _ colour: Colour, alpha: Float = 1) {
         let square = frame.centredSquare()
         fill(square, radius: square.width / 2, .solid(colour), alpha: alpha)
     }
@@ -78,7 +78,7 @@ final class Surface {
     /// A ring of outer radius `radius` and width `thickness`. With `arc`, only the part from
     /// `start` turning clockwise by `sweep` radians is drawn, fading in toward its head like a
     /// spinning indicator when `fade` is set.
-    func ring(centreX: Double, centreY: Double, radius: Double, thickness: Double, _ colour: RGB,
+    func ring(centreX: Double, centreY: Double, radius: Double, thickness: Double, _ colour: Colour,
               alpha: Float = 1, arc: (start: Double, sweep: Double)? = nil, fade: Bool = false) {
         guard radius > 0, thickness > 0 else { return }
         let inner = max(radius - thickness, 0)
@@ -98,7 +98,7 @@ final class Surface {
     }
 
     /// A straight stroke with round caps, `width` pixels wide.
-    func line(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, width: Double, _ colour: RGB, alpha: Float = 1) {
+    func line(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, width: Double, _ colour: Colour, alpha: Float = 1) {
         let half = max(width / 2, 0.35)
         let bounds = Frame(x0: min(ax, bx) - half - 1, y0: min(ay, by) - half - 1, x1: max(ax, bx) + half + 1, y1: max(ay, by) + half + 1)
         let ex = bx - ax, ey = by - ay
@@ -145,7 +145,7 @@ final class Surface {
     /// Calls `shade` for every pixel of `rect` inside the clip and blends the colour it returns
     /// at the opacity it returns; pixels with zero opacity are left untouched.
     @inline(__always)
-    private func raster(_ rect: PixelRect, _ shade: (Int, Int) -> (RGB, Float)) {
+    private func raster(_ rect: PixelRect, _ shade: (Int, Int) -> (Colour, Float)) {
         let x0 = max(rect.x, clip.x, 0), x1 = min(rect.maxX, clip.maxX, width)
         let y0 = max(rect.y, clip.y, 0), y1 = min(rect.maxY, clip.maxY, height)
         guard x1 > x0, y1 > y0 else { return }
