@@ -182,9 +182,11 @@ extension ScreenPainter {
         // A shimmer band caught mid-sweep.
         let phase = rng.uniform(0...1)
         let centre = f.x0 + f.width * phase
-        let band = Frame(x0: centre - f.width * 0.2, y0: f.y0, x1: centre + f.width * 0.2, y1: f.y1)
+        let shine = palette.skeleton.lighter(palette.theme == .light ? 0.55 : 0.1)
         surface.clipped(to: f.covering) {
-            surface.fill(band, radius: 0, .linear(from: palette.skeleton, to: palette.skeleton.lighter(0.45), x0: band.x0, y0: 0, x1: band.midX, y1: 0), alpha: 0.8)
+            let half = f.width * 0.18
+            surface.fill(Frame(x0: centre - half, y0: f.y0, x1: centre, y1: f.y1), .linear(from: palette.skeleton, to: shine, x0: centre - half, y0: 0, x1: centre, y1: 0))
+            surface.fill(Frame(x0: centre, y0: f.y0, x1: centre + half, y1: f.y1), .linear(from: shine, to: palette.skeleton, x0: centre, y0: 0, x1: centre + half, y1: 0))
         }
     }
 

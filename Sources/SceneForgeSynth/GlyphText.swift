@@ -1,6 +1,6 @@
 /// Text drawn as text-like glyphs: one block per character (CJK a square, Latin narrower), built
 /// from a few random strokes, so a line reads as writing at a glance without a font. Lines under
-/// about seven pixels tall draw each word as one rounded bar, which is what text looks like at
+/// nine pixels tall draw each word as one rounded bar, which is what text looks like at
 /// that size anyway.
 enum GlyphText {
     enum Alignment { case leading, centre }
@@ -50,7 +50,7 @@ enum GlyphText {
         let squeeze = natural > frame.width ? frame.width / natural : 1
         let total = natural * squeeze
         var x = alignment == .centre ? frame.midX - total / 2 : frame.x0
-        let small = em < 7
+        let small = em < 9
         var wordStart: Double?
         for (index, cell) in line.enumerated() {
             let advance = cell.advance * em * squeeze

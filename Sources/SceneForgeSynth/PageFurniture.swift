@@ -136,8 +136,13 @@ extension ScreenPainter {
         }
         surface.fill(f, radius: radius, palette.surface)
         grounds[index] = palette.surface
-        if plan.children(of: index).isEmpty {
+        let children = plan.children(of: index)
+        let firstChild = children.map { frame($0).x0 }.min() ?? f.x1
+        if children.isEmpty {
             fillEmptyCard(f, rng: &rng)
+        } else if firstChild > f.midX {
+            // Children only on the right (a price column): generated rows fill the left.
+            fillEmptyCard(Frame(x0: f.x0, y0: f.y0, x1: firstChild - width * 0.02, y1: f.y1), rng: &rng)
         } else {
             decorateFreeSpace(index, f, rng: &rng)
         }

@@ -18,10 +18,11 @@ final class ScreenPainter {
     var bandColour: Colour
     private var skipped: Set<Int> = []
 
-    init(layout: Layout, palette: ScreenPalette, size: RasterSize, seed: UInt64, variant: RenderVariant) {
+    init(layout: Layout, style: String, palette: ScreenPalette, size: RasterSize, seed: UInt64, variant: RenderVariant) {
         self.palette = palette
         self.size = size
-        self.seed = seed
+        // The style takes part in every random choice, so one seed differs across styles too.
+        self.seed = StableHash.combine(seed, StableHash.of("style/" + style))
         self.variant = variant
         plan = ScreenPlan(layout)
         surface = Surface(width: size.width, height: size.height, background: palette.background)

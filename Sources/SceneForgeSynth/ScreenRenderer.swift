@@ -22,7 +22,7 @@ public struct ScreenRenderer: Sendable {
     /// One screen as an opaque RGBA image.
     public func render(_ layout: Layout, seed: UInt64, width: Int, height: Int, variant: RenderVariant = .anomaly) throws -> RGBAImage {
         let size = try Self.size(width: width, height: height)
-        let painter = ScreenPainter(layout: layout, palette: palette(seed: seed), size: size, seed: seed, variant: variant)
+        let painter = ScreenPainter(layout: layout, style: style.name, palette: palette(seed: seed), size: size, seed: seed, variant: variant)
         return try RGBAImage(width: width, height: height, pixels: painter.paint())
     }
 
