@@ -48,6 +48,8 @@ struct Render: ParsableCommand {
         }
         let catalog = try SceneCatalog.builtIn()
         if contactSheet {
+            // 12 styles x 17 layouts of full-size screens would need gigabytes.
+            guard width <= 512 else { throw ValidationError("--contact-sheet takes --width up to 512 (got \(width))") }
             let layouts = catalog.layouts
             let h = height ?? CanvasAspect.phone.height(forWidth: width)
             let rows = try AppStyle.builtIn.map { style in
