@@ -216,7 +216,9 @@ extension ScreenPainter {
 
     func buttonFill(_ index: Int) -> Colour {
         let planned = plan.boxes[index]
-        if planned.buttonRank == 0 { return planned.inOverlay ? palette.primary : palette.primary }
+        // On a festive (non-surface) dialog the brand colour would vanish: gold instead.
+        let festive = planned.inOverlay && ground(index) != palette.surface
+        if planned.buttonRank == 0 { return festive ? Colour(hex: 0xFFE08A) : palette.primary }
         // Second and later buttons of a container: a quieter secondary action.
         return planned.inOverlay ? ground(index).mixed(with: palette.text, 0.08) : palette.secondary
     }

@@ -4,7 +4,7 @@ import SceneForgeScenes
 /// it belongs to a floating anomaly element, and the key its random content is drawn from.
 struct PlannedBox {
     let box: LayoutBox
-    /// Index (into the layout's boxes) of the smallest container box holding this one.
+    /// Index (into the layout's boxes) of the container holding this one: the highest in z, then the smallest.
     let parent: Int?
     /// Inside a dialog, sheet, banner or toast (drawn in their colours, skipped with them).
     let inOverlay: Bool
@@ -34,8 +34,10 @@ struct ScreenPlan {
             var best: Int?
             for (j, other) in all.enumerated() where j != i && Self.containers.contains(other.kind) {
                 // A container holds the boxes drawn after it that lie inside it.
+                // The topmost one wins: a dialog title lies inside a list item beneath the
+                // dialog too, but it belongs to the dialog. Among equals, the smaller one.
                 guard drawRank[j] < drawRank[i], other.rect.contains(box.rect) else { continue }
-                if let b = best, all[b].rect.area <= other.rect.area { continue }
+                if let b = best, all[b].z > other.z || (all[b].z == other.z && all[b].rect.area <= other.rect.area) { continue }
                 best = j
             }
             parents[i] = best
