@@ -37,11 +37,13 @@ let package = Package(
             name: "SceneForgeBatch",
             dependencies: ["SceneForgeScenes", "SceneForgeImaging", "SceneForgeModels", "SceneForgeTorch", "TOMLKit", "CSQLite"],
             swiftSettings: swift5),
+        // Procedural phone-screen renderer: training samples for the embedded default model.
+        .target(name: "SceneForgeSynth", dependencies: ["SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch",
+                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -50,7 +52,7 @@ let package = Package(
             name: "SceneForgeBench",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels",
+                "SceneForgeModels", "SceneForgeSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -65,5 +67,6 @@ let package = Package(
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
     ]
 )
