@@ -28,11 +28,13 @@ let package = Package(
         .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
         .target(name: "SceneForgeText", swiftSettings: swift5),
         .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
+        // The background engine (JSON lines over stdin/stdout) and its client library (docs/protocol.md).
+        .target(name: "SceneForgeEngine", dependencies: ["SceneForgeTorch", "SceneForgeModels"], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels",
+                "SceneForgeModels", "SceneForgeEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -41,7 +43,7 @@ let package = Package(
             name: "SceneForgeBench",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels",
+                "SceneForgeModels", "SceneForgeEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -52,5 +54,6 @@ let package = Package(
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch"], swiftSettings: swift5),
     ]
 )

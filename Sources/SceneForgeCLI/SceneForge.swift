@@ -5,6 +5,6 @@ struct SceneForge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sceneforge",
         abstract: "Design and generate anomaly scenes of phone apps with diffusion models.",
-        subcommands: [Doctor.self],
+        subcommands: [Doctor.self, Engine.self],
         defaultSubcommand: Doctor.self)
 }
