@@ -32,7 +32,7 @@ public final class LineReader {
                 let line = Data(pending[start..<newline])
                 start = newline + 1
                 compact()
-                if discarding {
+                if discarding || line.count > limit {
                     discarding = false
                     let length = discarded + line.count
                     discarded = 0
@@ -53,7 +53,7 @@ public final class LineReader {
                 let line = Data(pending[start...])
                 pending.removeAll()
                 start = 0
-                if discarding {
+                if discarding || line.count > limit {
                     discarding = false
                     return .tooLong(discarded + line.count)
                 }
