@@ -38,6 +38,17 @@ public struct HelloRequest: Codable, Equatable, Sendable {
         self.protocol = `protocol`
         self.client = client
     }
+
+    private enum CodingKeys: String, CodingKey { case `protocol`, client }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let version = try c.integer(Int.self, forKey: .protocol) else {
+            throw ProtocolError(code: .invalidField, "missing field 'protocol' (an integer)")
+        }
+        self.protocol = version
+        client = try c.decodeIfPresent(String.self, forKey: .client)
+    }
 }
 
 public struct LoadRequest: Codable, Equatable, Sendable {
@@ -98,6 +109,31 @@ public struct JobSpec: Codable, Equatable, Sendable {
         self.previewIntervalMs = previewIntervalMs
         self.previewSize = previewSize
         self.extras = extras
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, prompt, negativePrompt, width, height, steps, guidance, seed, model, dtype, device, output
+        case previewEverySteps, previewIntervalMs, previewSize, extras
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
+        prompt = try c.decode(String.self, forKey: .prompt)
+        negativePrompt = try c.decodeIfPresent(String.self, forKey: .negativePrompt)
+        width = try c.integer(Int.self, forKey: .width)
+        height = try c.integer(Int.self, forKey: .height)
+        steps = try c.integer(Int.self, forKey: .steps)
+        guidance = try c.decodeIfPresent(Double.self, forKey: .guidance)
+        seed = try c.integer(UInt64.self, forKey: .seed)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        dtype = try c.decodeIfPresent(String.self, forKey: .dtype)
+        device = try c.decodeIfPresent(String.self, forKey: .device)
+        output = try c.decodeIfPresent(String.self, forKey: .output)
+        previewEverySteps = try c.integer(Int.self, forKey: .previewEverySteps)
+        previewIntervalMs = try c.integer(Int.self, forKey: .previewIntervalMs)
+        previewSize = try c.integer(Int.self, forKey: .previewSize)
+        extras = try c.decodeIfPresent([String: JSONValue].self, forKey: .extras)
     }
 }
 

@@ -45,6 +45,8 @@ public enum ProtocolCodec {
 
     static func describe(_ error: DecodingError) -> ProtocolError {
         switch error {
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return ProtocolError(code: .malformedJSON, "a request must be a JSON object")
         case .typeMismatch(let type, let context):
             return ProtocolError(code: .invalidField, "field '\(path(context))' must be \(name(of: type)): \(context.debugDescription)")
         case .valueNotFound(let type, let context):
