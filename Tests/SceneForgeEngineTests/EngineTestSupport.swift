@@ -2,7 +2,8 @@ import Foundation
 import SceneForgeEngine
 
 /// The `sceneforge` executable the process tests spawn: `$SCENEFORGE_BINARY`, or `.build/debug/sceneforge`
-/// of this package. `swift build --product sceneforge` builds it (the test command in docs/protocol.md does).
+/// of this package. `swift test` does not build executables: run `swift build --product sceneforge` first
+/// (docs/protocol.md, "Tests").
 func sceneforgeBinary() throws -> String {
     if let path = ProcessInfo.processInfo.environment["SCENEFORGE_BINARY"], !path.isEmpty { return path }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
