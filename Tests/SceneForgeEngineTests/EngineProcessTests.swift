@@ -163,3 +163,33 @@ struct EngineProcessTests {
         #expect(client.unfinishedJobs.isEmpty)
     }
 }
+
+extension EngineProcessTests {
+    @Test func decodePreviewQueueAndStatusAnswerWhileAJobRuns() async throws {
+        let directory = try temporaryDirectory("decode")
+        let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
+        let log = EventLog(client)
+        defer { client.shutdown() }
+        try client.submit(JobSpec(id: "slow", prompt: "permission dialog", width: 128, height: 64, steps: 1000, seed: 8,
+                                  previewEverySteps: 0))
+        try client.submit(JobSpec(id: "waiting", prompt: "toast", width: 32, height: 32, steps: 1, seed: 8))
+        try await log.waitForEngineEvent("a step") { if case .step(let s) = $0 { return s.job == "slow" }; return false }
+        let queueRequest = try client.send(.queue)
+        let statusRequest = try client.send(.status)
+        try client.send(.decodePreview(job: "slow"))
+        try await log.waitForEngineEvent("the full preview") { if case .preview(let p) = $0 { return p.kind == .full }; return false }
+        try await log.waitForEngineEvent("the status") { if case .status(let s) = $0 { return s.replyTo == statusRequest }; return false }
+        try client.cancel(job: "slow")
+        try await log.waitForEngineEvent("waiting done") { isTerminal($0, job: "waiting") }
+
+        let events = log.engineEvents
+        let listing = events.compactMap { if case .queue(let q) = $0, q.replyTo == queueRequest { return q }; return nil }.first
+        #expect(listing?.running == "slow" && listing?.queued == ["waiting"])
+        let status = events.compactMap { if case .status(let s) = $0 { return s }; return nil }.first
+        #expect(status?.running == "slow" && status?.queued == 1 && status?.loadedModel == "scheduled-noise")
+        let full = try #require(events.compactMap { if case .preview(let p) = $0, p.kind == .full { return p }; return nil }.first)
+        #expect(full.encoding == "ppm" && full.width == 128 && full.height == 64)
+        let image = try ImageFileWriter.readPPM(try #require(full.path))
+        #expect(image.width == 128 && image.height == 64)
+    }
+}

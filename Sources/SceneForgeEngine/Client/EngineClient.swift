@@ -100,8 +100,14 @@ public final class EngineClient: @unchecked Sendable {
         spec.id = id
         try start()
         pending.append((id, spec))
-        guard let engine else { throw EngineError("the engine is not running") }
-        try sendSubmit(spec, on: engine)
+        guard let engine else { return id }
+        do {
+            try sendSubmit(spec, on: engine)
+        } catch {
+            // The engine died between start() and now: the job stays pending and goes to the next engine,
+            // which the exit handler starts because a job is waiting.
+            EngineLog.write("job \(id) will be sent to the next engine: \(error)")
+        }
         return id
     }
 
