@@ -42,6 +42,16 @@ struct ProtocolMessageTests {
         #expect(job.extras == ["controlLayout": .int(1), "mask_path": .string("m")])
     }
 
+    /// Found by the libFuzzer target: 333333333333300129.04242 is the double 3.3333333333330016e+17, which is
+    /// integral and came back from its own encoding as an integer.
+    @Test func extrasNumbersSurviveARoundTrip() throws {
+        let line = try decode(#"{"type":"submit","job":{"prompt":"p","extras":{"x":[333333333333300129.04242,1.0,0.5,-7]}}}"#)
+        let again = try ProtocolCodec.decodeRequest(try ProtocolCodec.encodeLine(line).dropLast())
+        #expect(again == line)
+        guard case .submit(let job) = line.request else { return }
+        #expect(job.extras?["x"] == .array([.int(333_333_333_333_300_160), .int(1), .double(0.5), .int(-7)]))
+    }
+
     @Test func refusalsNameTheFieldAndTheProblem() {
         #expect(refusal("not json")?.code == .malformedJSON)
         #expect(refusal("[1,2]")?.code == .malformedJSON)

@@ -32,7 +32,13 @@ extension JSONValue: Codable {
         if c.decodeNil() { self = .null; return }
         if let b = try? c.decode(Bool.self) { self = .bool(b); return }
         if let i = try? c.decode(Int64.self) { self = .int(i); return }
-        if let d = try? c.decode(Double.self) { self = .double(d); return }
+        if let d = try? c.decode(Double.self) {
+            // JSON has one number type: a fraction that rounds to an integral double reads back as an integer
+            // once re-encoded, so normalise it now and a value survives a round trip unchanged (found by fuzzing).
+            if d.rounded() == d, abs(d) < 9.2e18 { self = .int(Int64(d)); return }
+            self = .double(d)
+            return
+        }
         if let s = try? c.decode(String.self) { self = .string(s); return }
         if let a = try? c.decode([JSONValue].self) { self = .array(a); return }
         if let o = try? c.decode([String: JSONValue].self) { self = .object(o); return }
