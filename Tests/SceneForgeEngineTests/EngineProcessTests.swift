@@ -121,6 +121,7 @@ struct EngineProcessTests {
         guard case .failed(let failed)? = log.jobEvents("victim").last else { Issue.record("victim not failed"); return }
         #expect(failed.message.contains("signal 9"))
         #expect(failed.engineLog != nil)
+        try await log.wait("the exit notice", timeout: 5) { $0.contains { if case .engineExited = $0 { return true }; return false } }
         #expect(log.events.contains { if case .engineExited(let exit) = $0 { return exit.reason == "signal 9" && !exit.requested }; return false })
 
         // The queued job runs on a new engine, which the client started because a job was waiting.

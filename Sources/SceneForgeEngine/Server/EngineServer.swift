@@ -29,12 +29,13 @@ public final class EngineServer: @unchecked Sendable {
 
     /// Serves until `shutdown` or end of input; returns when the worker has stopped.
     public func run() {
+        // The hello is always the first line: nothing else writes before it.
+        writer.send(.hello(hello(replyTo: nil)))
         let worker = Thread { [runner] in runner.work() }
         worker.name = "engine-worker"
         worker.stackSize = 8 << 20
         worker.start()
         let telemetryStop = startTelemetry()
-        writer.send(.hello(hello(replyTo: nil)))
 
         let reader = LineReader(descriptor: input)
         var drain = false
