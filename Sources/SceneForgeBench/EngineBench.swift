@@ -24,63 +24,69 @@ struct EngineBench: AsyncParsableCommand {
     func run() async throws {
         let spec = JobSpec(prompt: "coupon popup over the order button", width: width, height: height, steps: steps,
                            seed: 1, model: model, device: "cpu", previewEverySteps: previewEvery, previewSize: 64)
-        let direct = try directSecondsPerStep()
-        let inEngine = try await engineSecondsPerStep(spec)
-        print("job: \(model) \(width)x\(height), \(steps) steps, preview every \(previewEvery) step(s), cpu, libtorch \(try Torch.version())")
-        print(String(format: "direct (in-process):  %.4f ms/step", direct * 1000))
-        print(String(format: "engine (events, previews, telemetry): %.4f ms/step", inEngine * 1000))
-        print(String(format: "overhead: %.4f ms/step, ratio engine/direct %.3fx (%+.1f%%)",
-                     (inEngine - direct) * 1000, inEngine / direct, (inEngine / direct - 1) * 100))
-    }
-
-    /// From the call to `generate` to its last step, like the engine's `elapsed_seconds` of the last step.
-    private func directSecondsPerStep() throws -> Double {
         let generator = try BuiltinGeneratorLoader().load(model: model, dtype: .float32, device: .cpu)
-        let job = GenerationJob(id: "bench", prompt: "coupon popup over the order button", width: width, height: height,
-                                steps: steps, seed: 1, outputPath: "/dev/null")
-        var times: [Double] = []
-        for _ in 0...repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            var last = start
-            _ = try generator.generate(job) { info, _ in
-                if info.index == info.total { last = DispatchTime.now().uptimeNanoseconds }
-                return true
-            }
-            times.append(Double(last - start) / 1e9 / Double(steps))
-        }
-        return median(Array(times.dropFirst()))
-    }
-
-    private func engineSecondsPerStep(_ spec: JobSpec) async throws -> Double {
+        let job = GenerationJob(id: "bench", prompt: spec.prompt, width: width, height: height, steps: steps, seed: 1,
+                                outputPath: "/dev/null")
         let directory = NSTemporaryDirectory() + "sceneforge-engine-bench-\(getpid())"
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("sceneforge").path
-        let command = (engine.map { $0.split(separator: " ").map(String.init) } ?? [executable, "engine"])
-            + ["--output-dir", directory]
-        let client = EngineClient(configuration: .init(command: command))
+        let client = EngineClient(configuration: .init(command: engineCommand(outputDirectory: directory)))
         defer {
             client.shutdown()
             try? FileManager.default.removeItem(atPath: directory)
         }
         try client.start()
-        var jobs: [String] = []
-        for i in 0...repeats {
-            var job = spec
-            job.id = "bench-\(i)"
-            jobs.append(try client.submit(job))
+        var events = client.events.makeAsyncIterator()
+        // Alternate the two sides so that load from other processes hits both alike; the first round warms up.
+        var direct: [Double] = [], inEngine: [Double] = []
+        for round in 0...repeats {
+            let d = try directSecondsPerStep(generator, job)
+            var engineJob = spec
+            engineJob.id = "bench-\(round)"
+            let e = try await engineSecondsPerStep(client, engineJob, &events)
+            if round > 0 {
+                direct.append(d)
+                inEngine.append(e)
+            }
         }
-        var perStep: [String: Double] = [:]
-        for await event in client.events {
-            guard case .engine(let e) = event else { continue }
+        let (d, e) = (median(direct), median(inEngine))
+        print("job: \(model) \(width)x\(height), \(steps) steps, preview every \(previewEvery) step(s), cpu, "
+            + "libtorch \(try Torch.version()), \(repeats) rounds (medians)")
+        print(String(format: "direct (in-process):                   %.4f ms/step", d * 1000))
+        print(String(format: "engine (events, previews, telemetry):  %.4f ms/step", e * 1000))
+        print(String(format: "overhead: %.4f ms/step; ratio engine/direct %.3fx (%+.1f%%)", (e - d) * 1000, e / d, (e / d - 1) * 100))
+    }
+
+    private func engineCommand(outputDirectory: String) -> [String] {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("sceneforge").path
+        return (engine.map { $0.split(separator: " ").map(String.init) } ?? [executable, "engine"])
+            + ["--output-dir", outputDirectory]
+    }
+
+    /// From the call to `generate` to its last step, like the engine's `elapsed_seconds` of the last step.
+    private func directSecondsPerStep(_ generator: ImageGenerator, _ job: GenerationJob) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var last = start
+        _ = try generator.generate(job) { info, _ in
+            if info.index == info.total { last = DispatchTime.now().uptimeNanoseconds }
+            return true
+        }
+        return Double(last - start) / 1e9 / Double(job.steps)
+    }
+
+    /// The engine's own clock: `elapsed_seconds` of the last step over the step count.
+    private func engineSecondsPerStep(_ client: EngineClient, _ job: JobSpec,
+                                      _ events: inout AsyncStream<EngineClient.Event>.Iterator) async throws -> Double {
+        let id = try client.submit(job)
+        var perStep: Double?
+        while let event = await events.next() {
+            guard case .engine(let e) = event, e.job == id else { continue }
             switch e {
-            case .step(let step) where step.index == step.total:
-                perStep[step.job] = step.elapsedSeconds / Double(step.total)
-            case .failed(let failed):
-                throw ValidationError("bench job failed: \(failed.message)")
-            case .done(let done) where done.job == jobs.last:
-                return median(jobs.dropFirst().compactMap { perStep[$0] })
-            default:
-                break
+            case .step(let step) where step.index == step.total: perStep = step.elapsedSeconds / Double(step.total)
+            case .failed(let failed): throw ValidationError("bench job failed: \(failed.message)")
+            case .done:
+                guard let perStep else { throw ValidationError("the engine finished \(id) without a last step") }
+                return perStep
+            default: break
             }
         }
         throw ValidationError("the engine stopped before the bench jobs finished")
