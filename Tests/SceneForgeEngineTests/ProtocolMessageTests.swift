@@ -105,6 +105,16 @@ struct ProtocolMessageTests {
         #expect(future.type == "thermal")
     }
 
+    @Test func absentNVMLIsANormalState() {
+        #expect(NVML.open(path: "/nonexistent/libnvidia-ml.so.1") == nil)
+        // Without NVML (and without a CUDA shim) a sample has no GPU fields at all, not zeros.
+        let telemetry = MemoryTelemetry()
+        if !telemetry.hasNVML {
+            let sample = telemetry.sample()
+            #expect(sample.gpus == nil)
+        }
+    }
+
     @Test func procMemoryParsesKilobyteFields() {
         let fields = ProcMemory.parseKilobyteFields("Name:\tsceneforge\nVmHWM:\t  2048 kB\nVmRSS:\t    1024 kB\nThreads:\t4\n")
         #expect(fields == ["VmHWM": 2048 * 1024, "VmRSS": 1024 * 1024])

@@ -105,6 +105,8 @@ public final class EngineServer: @unchecked Sendable {
         case .unload:
             try enqueue(.unload(replyTo: replyTo))
         case .submit(let spec):
+            // Skip numbers a client used for its own ids.
+            while queue.contains(job: "job-\(nextJobNumber)") { nextJobNumber += 1 }
             let assigned = "job-\(nextJobNumber)"
             let job = try validator.validate(spec, assignedID: assigned)
             if job.id == assigned { nextJobNumber += 1 }
