@@ -7,6 +7,7 @@ import Testing
 struct EngineProcessTests {
     @Test func handshakeAnnouncesProtocolAndDevices() async throws {
         let directory = try temporaryDirectory("hello")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -21,6 +22,7 @@ struct EngineProcessTests {
 
     @Test func fullJobReportsStepPreviewAndMemoryInOrder() async throws {
         let directory = try temporaryDirectory("full")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -65,6 +67,7 @@ struct EngineProcessTests {
 
     @Test func sameSeedSameImageAndModelStaysLoaded() async throws {
         let directory = try temporaryDirectory("seed")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -82,6 +85,7 @@ struct EngineProcessTests {
 
     @Test func cancelStopsTheRunningJobAndRemovesAQueuedOne() async throws {
         let directory = try temporaryDirectory("cancel")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -107,6 +111,7 @@ struct EngineProcessTests {
 
     @Test func killedEngineFailsTheRunningJobRestartsAndRunsTheNext() async throws {
         let directory = try temporaryDirectory("kill")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -135,6 +140,7 @@ struct EngineProcessTests {
 
     @Test func anEngineKilledWhileIdleRestartsOnTheNextRequest() async throws {
         let directory = try temporaryDirectory("idle")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -148,6 +154,7 @@ struct EngineProcessTests {
 
     @Test func requestsForMissingModelsAndBadFieldsGetErrorsAndTheEngineKeepsServing() async throws {
         let directory = try temporaryDirectory("errors")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
@@ -168,6 +175,7 @@ struct EngineProcessTests {
 extension EngineProcessTests {
     @Test func decodePreviewQueueAndStatusAnswerWhileAJobRuns() async throws {
         let directory = try temporaryDirectory("decode")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }

@@ -20,6 +20,7 @@ struct ProtocolFuzzTests {
 
     @Test func tenThousandHostileLinesNeitherCrashNorHang() async throws {
         let directory = try temporaryDirectory("fuzz")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try sceneforgeBinary())
         process.arguments = ["engine", "--output-dir", directory, "--memory-hz", "0"]
