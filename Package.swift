@@ -39,11 +39,13 @@ let package = Package(
             swiftSettings: swift5),
         // Procedural phone-screen renderer: training samples for the embedded default model.
         .target(name: "SceneForgeSynth", dependencies: ["SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
+        // The background engine (JSON lines over stdin/stdout) and its client library (docs/protocol.md).
+        .target(name: "SceneForgeEngine", dependencies: ["SceneForgeTorch", "SceneForgeModels"], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth",
+                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth", "SceneForgeEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -52,7 +54,7 @@ let package = Package(
             name: "SceneForgeBench",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeSynth",
+                "SceneForgeModels", "SceneForgeSynth", "SceneForgeEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -68,5 +70,6 @@ let package = Package(
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch"], swiftSettings: swift5),
     ]
 )

@@ -16,7 +16,7 @@ sources=${2:-$(cat "Fuzz/$target/SOURCES" 2>/dev/null || true)}
 
 mkdir -p .build/fuzz
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld \
-    -module-name "${target}_fuzz" \
+    -module-name "${target//-/_}_fuzz" \
     "$sources"/*.swift "$harness" \
     -o ".build/fuzz/$target"
 echo ".build/fuzz/$target"

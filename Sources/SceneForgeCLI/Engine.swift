@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import SceneForgeEngine
+
+/// `sceneforge engine`: the background engine. JSON lines on stdin (requests) and stdout (events),
+/// logs on stderr; the protocol is docs/protocol.md.
+struct Engine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the generation engine: JSON-lines requests on stdin, events on stdout (docs/protocol.md).")
+
+    @Option(help: "The model a job without `model` uses (built-in: scheduled-noise, the model-free test generator).")
+    var model = "scheduled-noise"
+
+    @Option(help: "Folder for images of jobs that name no output path, and for full-decode previews.")
+    var outputDir = FileManager.default.currentDirectoryPath
+
+    @Option(help: "Unsolicited memory events per second (0: only at each step).")
+    var memoryHz = 2.0
+
+    func validate() throws {
+        guard memoryHz.isFinite, memoryHz >= 0, memoryHz <= 100 else {
+            throw ValidationError("--memory-hz must be in 0...100 (got \(memoryHz))")
+        }
+    }
+
+    func run() throws {
+        // A client that goes away must not kill the engine mid-write; writes then fail and the engine stops.
+        signal(SIGPIPE, SIG_IGN)
+        let configuration = EngineConfiguration(
+            loader: BuiltinGeneratorLoader(defaultModel: model),
+            outputDirectory: URL(fileURLWithPath: outputDir).standardizedFileURL.path,
+            memoryInterval: memoryHz > 0 ? 1 / memoryHz : 0)
+        EngineServer(configuration: configuration).run()
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// How `sceneforge engine` runs.
+public struct EngineConfiguration {
+    public var loader: ImageGeneratorLoader
+    /// Where images go when a job names no output path, and where full-decode previews are written.
+    public var outputDirectory: String
+    /// Seconds between unsolicited memory events; 0 turns them off (a memory event still follows every step).
+    public var memoryInterval: Double
+    public var engineName: String
+
+    public init(loader: ImageGeneratorLoader = BuiltinGeneratorLoader(),
+                outputDirectory: String = FileManager.default.currentDirectoryPath,
+                memoryInterval: Double = 0.5, engineName: String = "sceneforge") {
+        self.loader = loader
+        self.outputDirectory = outputDirectory
+        self.memoryInterval = memoryInterval
+        self.engineName = engineName
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import SceneForgeTorch
+
+/// The worker thread: takes work from the queue and runs it, keeping the last model loaded between jobs.
+final class JobRunner: @unchecked Sendable {
+    private let loader: ImageGeneratorLoader
+    private let queue: WorkQueue
+    private let writer: EventWriter
+    private let telemetry: MemoryTelemetry
+    private let outputDirectory: String
+    private let stopped = DispatchSemaphore(value: 0)
+    private let projection = LatentRGBProjection.fluxFamily
+
+    private struct Loaded {
+        let model: String
+        let dtype: DType
+        let device: Device
+        let generator: ImageGenerator
+    }
+    private var loaded: Loaded?
+    private let loadedLock = NSLock()
+
+    init(loader: ImageGeneratorLoader, queue: WorkQueue, writer: EventWriter, telemetry: MemoryTelemetry,
+         outputDirectory: String) {
+        self.loader = loader
+        self.queue = queue
+        self.writer = writer
+        self.telemetry = telemetry
+        self.outputDirectory = outputDirectory
+    }
+
+    var loadedModel: String? {
+        loadedLock.lock()
+        defer { loadedLock.unlock() }
+        return loaded?.model
+    }
+
+    func work() {
+        while let item = queue.next() {
+            switch item {
+            case .job(let job):
+                run(job)
+                queue.finish(job.id)
+            case .load(let model, let dtype, let device, let replyTo):
+                do {
+                    _ = try generator(model: model, dtype: dtype, device: device, replyTo: replyTo)
+                } catch {
+                    writer.send(.error(.init(code: .modelUnavailable, message: "cannot load model '\(model)': \(error)",
+                                             job: nil, replyTo: replyTo)))
+                }
+            case .unload(let replyTo):
+                let previous = unload()
+                writer.send(.unloaded(.init(model: previous?.model ?? "", description: previous?.generator.modelDescription ?? "",
+                                            dtype: previous.map { "\($0.dtype)" } ?? "", device: previous.map { "\($0.device)" } ?? "",
+                                            seconds: nil, replyTo: replyTo)))
+            }
+        }
+        _ = unload()
+        stopped.signal()
+    }
+
+    func waitUntilStopped() {
+        stopped.wait()
+    }
+
+    /// The loaded generator when it matches; otherwise the old one is released first, then the new one loaded.
+    private func generator(model: String, dtype: DType, device: Device, replyTo: String?) throws -> ImageGenerator {
+        if let current = loaded, current.model == model, current.dtype == dtype, current.device == device {
+            if replyTo != nil { writer.send(.loaded(modelEvent(current, seconds: 0, replyTo: replyTo))) }
+            return current.generator
+        }
+        _ = unload()
+        let start = Date()
+        let generator = try loader.load(model: model, dtype: dtype, device: device)
+        let entry = Loaded(model: model, dtype: dtype, device: device, generator: generator)
+        loadedLock.lock()
+        loaded = entry
+        loadedLock.unlock()
+        writer.send(.loaded(modelEvent(entry, seconds: Date().timeIntervalSince(start), replyTo: replyTo)))
+        return generator
+    }
+
+    private func unload() -> Loaded? {
+        loadedLock.lock()
+        let previous = loaded
+        loaded = nil
+        loadedLock.unlock()
+        if previous != nil { try? Torch.cudaEmptyCache() }
+        return previous
+    }
+
+    private func modelEvent(_ entry: Loaded, seconds: Double, replyTo: String?) -> EngineEvent.ModelEvent {
+        .init(model: entry.model, description: entry.generator.modelDescription, dtype: "\(entry.dtype)",
+              device: "\(entry.device)", seconds: seconds, replyTo: replyTo)
+    }
+
+    private func run(_ job: GenerationJob) {
+        let model = job.model ?? loader.defaultModel
+        writer.send(.started(.init(job: job.id, model: model, steps: job.steps, seed: job.seed)))
+        let start = Date()
+        do {
+            let generator = try self.generator(model: model, dtype: job.dtype, device: job.device, replyTo: nil)
+            var progress = StepReporter(job: job, start: start)
+            let result = try generator.generate(job) { info, latents in
+                guard !queue.cancellation(of: job.id).requested else { return false }
+                report(info, latents: latents, job: job, generator: generator, progress: &progress)
+                return !queue.cancellation(of: job.id).requested
+            }
+            try ImageFileWriter.write(result.image, to: job.outputPath)
+            let seconds = Date().timeIntervalSince(start)
+            writer.send(.done(.init(job: job.id, outputs: [job.outputPath],
+                                    record: record(job, model: model, result: result, seconds: seconds), seconds: seconds)))
+        } catch is GenerationCancelled {
+            // The job's tensors are gone with `generate`'s frame; give the allocator's cache back too.
+            try? Torch.cudaEmptyCache()
+            writer.send(.cancelled(.init(job: job.id, state: .running, replyTo: queue.cancellation(of: job.id).replyTo)))
+        } catch {
+            try? Torch.cudaEmptyCache()
+            writer.send(.failed(.init(job: job.id, message: failureMessage(error, job: job), engineLog: nil)))
+        }
+    }
+
+    /// One step's events, in order: step, then a preview when due, then memory.
+    private func report(_ info: StepInfo, latents: Tensor, job: GenerationJob, generator: ImageGenerator,
+                        progress: inout StepReporter) {
+        writer.send(.step(progress.step(info)))
+        if let size = progress.previewDue(info) {
+            do {
+                let image = try projection.image(from: latents, maxSide: size)
+                writer.send(.preview(.init(job: job.id, step: info.index, kind: .thumbnail, width: image.width,
+                                           height: image.height, encoding: "rgb8",
+                                           data: Data(image.pixels).base64EncodedString(), path: nil)))
+            } catch {
+                EngineLog.write("job \(job.id): no preview at step \(info.index): \(error)")
+            }
+        }
+        if queue.takeDecodeRequest() {
+            do {
+                let image = try generator.decode(latents)
+                let path = URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(job.id)-step\(info.index).ppm").path
+                try ImageFileWriter.write(image, to: path)
+                writer.send(.preview(.init(job: job.id, step: info.index, kind: .full, width: image.width,
+                                           height: image.height, encoding: "ppm", data: nil, path: path)))
+            } catch {
+                writer.send(.error(.init(code: .invalidField, message: "decode_preview failed at step \(info.index): \(error)",
+                                         job: job.id, replyTo: nil)))
+            }
+        }
+        writer.send(.memory(telemetry.sample(job: job.id, step: info.index)))
+    }
+
+    private func failureMessage(_ error: Error, job: GenerationJob) -> String {
+        let text = "\(error)"
+        if text.lowercased().contains("out of memory") {
+            return "job \(job.id) ran out of memory at \(job.width)x\(job.height) on \(job.device): \(text). "
+                + "Try a smaller size, a lower-precision dtype, or free the device."
+        }
+        return "job \(job.id) failed: \(text)"
+    }
+
+    /// The full generation record: every input of the job, what the generator adds, and when.
+    private func record(_ job: GenerationJob, model: String, result: GenerationResult, seconds: Double) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "id": .string(job.id),
+            "prompt": .string(job.prompt),
+            "negative_prompt": .string(job.negativePrompt),
+            "model": .string(model),
+            "seed": .int(Int64(job.seed)),
+            "steps": .int(Int64(job.steps)),
+            "guidance": .double(job.guidance),
+            "width": .int(Int64(job.width)),
+            "height": .int(Int64(job.height)),
+            "dtype": .string("\(job.dtype)"),
+            "device": .string("\(job.device)"),
+            "extras": .object(job.extras),
+            "outputs": .array([.string(job.outputPath)]),
+            "created": .string(ISO8601DateFormatter().string(from: Date())),
+            "seconds": .double(seconds),
+        ]
+        for (key, value) in result.record where fields[key] == nil || key == "model" {
+            fields[key] = value
+        }
+        return .object(fields)
+    }
+}
+
+/// Timing of a running job, and when its next preview is due.
+struct StepReporter {
+    let job: GenerationJob
+    let start: Date
+    private var lastPreview: Date?
+
+    init(job: GenerationJob, start: Date) {
+        self.job = job
+        self.start = start
+    }
+
+    func step(_ info: StepInfo) -> EngineEvent.Step {
+        let elapsed = Date().timeIntervalSince(start)
+        let perStep = elapsed / Double(max(info.index, 1))
+        return .init(job: job.id, index: info.index, total: info.total, elapsedSeconds: elapsed,
+                     secondsPerStep: perStep, etaSeconds: perStep * Double(info.total - info.index))
+    }
+
+    /// The thumbnail size when a preview is due at this step.
+    mutating func previewDue(_ info: StepInfo) -> Int? {
+        switch job.preview {
+        case .off:
+            return nil
+        case .everySteps(let every, let size):
+            return info.index % every == 0 ? size : nil
+        case .throttled(let interval, let size):
+            let now = Date()
+            if let last = lastPreview, now.timeIntervalSince(last) < interval { return nil }
+            lastPreview = now
+            return size
+        }
+    }
+}
