@@ -27,17 +27,33 @@ else
     link=()
 fi
 libs=(-ltorch -ltorch_cpu -lc10)
+# Recent libtorch 2.x headers require C++20; 1.13 is built and tested as C++17.
+major=$(for i in "${includes[@]}"; do
+    for f in "${i#-I}/torch/headeronly/version.h" "${i#-I}/torch/version.h"; do
+        [ -f "$f" ] && sed -n 's/^#define TORCH_VERSION_MAJOR \([0-9]*\).*/\1/p' "$f"
+    done
+done | head -n 1)
+standard=-std=c++17
+[ "${major:-1}" -ge 2 ] && standard=-std=c++20
 defines=()
 if [ -e "$libdir/libtorch_cuda.so" ]; then
-    defines+=(-DSF_WITH_CUDA=1)
+    # Linking libtorch_cuda registers the CUDA backend. The allocator statistics also need CUDA's runtime
+    # headers: from CUDA_HOME, or the nvidia-* wheels beside PyTorch's own.
     libs+=(-ltorch_cuda -lc10_cuda)
+    for dir in "${CUDA_HOME:-/usr/local/cuda}/include" "${TORCH_DIR:-/nonexistent}"/../nvidia/*/include; do
+        if [ -f "$dir/cuda_runtime_api.h" ] && [ -f "$dir/crt/host_config.h" ]; then
+            defines+=(-DSF_WITH_CUDA=1)
+            includes+=(-I"$dir")
+            break
+        fi
+    done
 fi
 # PyTorch's wheels are built with the pre-C++11 string ABI on some versions; follow what torch says.
 abi_flag=()
 if [ -n "${TORCH_CXX11_ABI:-}" ]; then abi_flag=(-D_GLIBCXX_USE_CXX11_ABI="$TORCH_CXX11_ABI"); fi
 
 echo "building $lib (libtorch: ${TORCH_DIR:-Debian})" >&2
-${CXX:-g++} -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wall -Wno-unused-parameter \
+${CXX:-g++} "$standard" -O2 -fPIC -shared -fvisibility=hidden -Wall -Wno-unused-parameter \
     "${abi_flag[@]}" "${defines[@]}" -I"$here/include" "${includes[@]}" \
     "$src" -o "$lib.tmp" "${link[@]}" -Wl,--no-as-needed "${libs[@]}" -Wl,--as-needed
 mv "$lib.tmp" "$lib"

@@ -24,8 +24,11 @@ struct Doctor: AsyncParsableCommand {
             print("  libtorch shim: \(runtime.libraryPath)")
             print("  libtorch:      \(try Torch.version())")
             print("  threads:       \(try Torch.threadCount()) (of \(ProcessInfo.processInfo.activeProcessorCount) cores)")
-            let blas = Torch.loadedBLASLibraries()
-            print("  BLAS in use:   \(blas.isEmpty ? "none mapped (libtorch may use its own kernels)" : blas.joined(separator: ", "))")
+            // cuBLAS is the GPU's; a BLAS linked statically into libtorch (PyTorch's MKL) maps no file of its own.
+            let blas = Torch.loadedBLASLibraries().filter { !$0.lowercased().contains("cublas") }
+            let built = try Torch.buildConfiguration().split(separator: "\n").flatMap { $0.split(separator: ",") }
+                .first { $0.contains("BLAS_INFO=") }.map { $0.split(separator: "=").last.map(String.init) ?? "" }
+            print("  BLAS in use:   \(blas.isEmpty ? "linked into libtorch (\(built ?? "unknown"))" : blas.joined(separator: ", "))")
             if blas.contains(where: { $0.contains("/blas/") || $0.hasSuffix("libblas.so.3") && !$0.contains("openblas") }) {
                 print("                 the reference BLAS is slow (~30x): install libopenblas0-pthread")
             }
