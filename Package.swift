@@ -28,11 +28,16 @@ let package = Package(
         .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
         .target(name: "SceneForgeText", swiftSettings: swift5),
         .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
+        // `sceneforge train`: the small default model, trained from scratch with the real components.
+        .target(
+            name: "SceneForgeTraining",
+            dependencies: ["SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch", "SceneForgeText", "TOMLKit"],
+            resources: [.copy("Data")], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels",
+                "SceneForgeModels", "SceneForgeTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -52,6 +57,10 @@ let package = Package(
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
+        .testTarget(
+            name: "SceneForgeTrainingTests",
+            dependencies: ["SceneForgeTraining", "SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch"],
+            swiftSettings: swift5),
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
     ]

@@ -1,0 +1,72 @@
+import Foundation
+import SceneForgeScenes
+import SceneForgeTorch
+
+/// One training example: an RGB image in [-1, 1] ([3, H, W], float32, CPU) and its prompt.
+public struct TrainingSample {
+    public let image: Tensor
+    public let prompt: String
+    public let layoutID: String
+}
+
+/// The stand-in dataset until procedural app screens (SceneForgeSynth) land: every built-in layout's
+/// segmentation control image, with each box displaced by a small seeded jitter, captioned with the
+/// layout's name and its anomaly type's prompt (English and Chinese alternate, as users write both).
+public struct TrainingData {
+    public let samples: [TrainingSample]
+
+    public init(samples: [TrainingSample]) { self.samples = samples }
+
+    /// `count` samples at `width`x`height`, cycling through the catalog's layouts.
+    public static func layouts(catalog: SceneCatalog, count: Int, width: Int, height: Int, jitter: Double, seed: UInt64) throws -> TrainingData {
+        guard !catalog.layouts.isEmpty else { throw TrainingError("the scene catalog has no layouts to train on") }
+        var rng = SplitMix64(seed: SplitMix64.derive(seed, 0xDA7A))
+        var samples: [TrainingSample] = []
+        for i in 0..<count {
+            let layout = catalog.layouts[i % catalog.layouts.count]
+            let jittered = jitterBoxes(layout, by: jitter, using: &rng)
+            let raster = try LayoutRasterizer(layout: jittered, width: width, height: height).controlImage(style: .segmentation)
+            let prompt = TrainingPrompts.prompt(for: layout, catalog: catalog, chinese: (i / catalog.layouts.count) % 2 == 1)
+            samples.append(TrainingSample(image: try imageTensor(raster), prompt: prompt, layoutID: layout.id))
+        }
+        return TrainingData(samples: samples)
+    }
+
+    /// 8-bit RGB(A) pixels to [3, H, W] in [-1, 1], the VAE's input range.
+    public static func imageTensor(_ raster: RasterImage) throws -> Tensor {
+        guard raster.channels >= 3 else { throw TrainingError("training images must be RGB (got \(raster.channels) channel(s))") }
+        let hwc = try Tensor(raster.pixels, shape: [raster.height, raster.width, raster.channels])
+        let rgb = try hwc.narrow(dim: 2, start: 0, length: 3).permute(2, 0, 1).to(.float32)
+        return try (rgb / 127.5 - 1).contiguous()
+    }
+
+    /// Moves every box by up to `amount` of the canvas in x and y, kept inside the canvas.
+    static func jitterBoxes(_ layout: Layout, by amount: Double, using rng: inout SplitMix64) -> Layout {
+        guard amount > 0 else { return layout }
+        var out = layout
+        out.boxes = layout.boxes.map { box in
+            var moved = box
+            let dx = Double.random(in: -amount...amount, using: &rng)
+            let dy = Double.random(in: -amount...amount, using: &rng)
+            moved.rect.x = min(max(0, box.rect.x + dx), max(0, 1 - box.rect.w))
+            moved.rect.y = min(max(0, box.rect.y + dy), max(0, 1 - box.rect.h))
+            return moved
+        }
+        return out
+    }
+}
+
+/// The captions the small model learns. Keep in sync with scripts/reference/make_small_tokenizer.py,
+/// whose BPE vocabulary is trained on exactly these strings.
+public enum TrainingPrompts {
+    public static func prompt(for layout: Layout, catalog: SceneCatalog, chinese: Bool) -> String {
+        guard let anomaly = catalog.anomalyType(id: layout.anomalyType) else { return layout.name }
+        return chinese ? anomaly.promptZH : "\(layout.name). \(anomaly.promptEN)"
+    }
+}
+
+/// A training run that cannot go on; the message says why.
+public struct TrainingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
