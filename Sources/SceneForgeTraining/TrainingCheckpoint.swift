@@ -38,7 +38,9 @@ struct TrainingCheckpoint {
         // Written aside, then renamed: a run killed while saving keeps its previous checkpoint.
         let partial = url.appendingPathExtension("partial")
         try writer.write(to: partial)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: partial)
+        guard rename(partial.path, url.path) == 0 else {
+            throw TrainingError("\(url.path): cannot move the new checkpoint into place (errno \(errno))")
+        }
     }
 
     static func read(_ url: URL) throws -> TrainingCheckpoint {
