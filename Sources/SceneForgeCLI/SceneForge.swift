@@ -5,6 +5,6 @@ struct SceneForge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sceneforge",
         abstract: "Design and generate anomaly scenes of phone apps with diffusion models.",
-        subcommands: [Doctor.self, Generate.self, Show.self],
+        subcommands: [Doctor.self, Generate.self, Show.self, Train.self],
         defaultSubcommand: Doctor.self)
 }
