@@ -21,6 +21,10 @@ let package = Package(
         .systemLibrary(name: "CTorchShim", path: "Shims/torch/include"),
         // libpng from Debian (libpng-dev).
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // ncursesw from Debian (libncurses-dev), for the workbench's terminal backend.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // The system SQLite (libsqlite3-dev) for batch catalogs; a clean GRDB build costs more CI time than it saves.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "SceneForgeTorch", dependencies: ["CTorchShim", "SafeTensors"], swiftSettings: swift5),
         .target(name: "SceneForgeModels", dependencies: ["SceneForgeTorch", "SafeTensors", "SceneForgeText", "SceneForgeImaging"], swiftSettings: swift5),
@@ -28,16 +32,24 @@ let package = Package(
         .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
         .target(name: "SceneForgeText", swiftSettings: swift5),
         .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
+        .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "TOMLKit"], swiftSettings: swift5),
+        .target(
+            name: "SceneForgeBatch",
+            dependencies: ["SceneForgeScenes", "SceneForgeImaging", "SceneForgeModels", "SceneForgeTorch", "TOMLKit", "CSQLite"],
+            swiftSettings: swift5),
+        // Procedural phone-screen renderer: training samples for the embedded default model.
+        .target(name: "SceneForgeSynth", dependencies: ["SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         // `sceneforge train`: the small default model, trained from scratch with the real components.
         .target(
             name: "SceneForgeTraining",
-            dependencies: ["SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch", "SceneForgeText", "TOMLKit"],
+            dependencies: ["SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch", "SceneForgeText",
+                           "SceneForgeSynth", "TOMLKit"],
             resources: [.copy("Data")], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeTraining",
+                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth", "SceneForgeTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -46,7 +58,7 @@ let package = Package(
             name: "SceneForgeBench",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels",
+                "SceneForgeModels", "SceneForgeSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -56,12 +68,15 @@ let package = Package(
         .testTarget(name: "SceneForgeImagingTests", dependencies: ["SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels", "SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(
             name: "SceneForgeTrainingTests",
             dependencies: ["SceneForgeTraining", "SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch"],
             swiftSettings: swift5),
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
     ]
 )

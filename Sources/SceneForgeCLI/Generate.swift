@@ -3,6 +3,7 @@ import Foundation
 import SafeTensors
 import SceneForgeImaging
 import SceneForgeModels
+import SceneForgeScenes
 import SceneForgeTorch
 
 /// `sceneforge generate`: one text-to-image run from the command line, written as a PNG that carries
@@ -22,6 +23,18 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Seed of the initial noise.") var seed: UInt64?
     @Option(help: "Initial latents: a safetensors file with a float32 tensor named `latents` [1, C, H/8, W/8].") var noise: String?
     @Option(name: .customLong("save-latents"), help: "Write the final latents (tensor `latents`) to this safetensors file.") var saveLatents: String?
+    @Option(help: "A Z-Image ControlNet: a diffusers folder or an alibaba-pai single .safetensors (v1 or v2.x).") var controlnet: String?
+    @Option(help: "The control: a layout id (rendered with --control-style) or a PNG control image.") var control: String?
+    @Option(name: .customLong("control-style"), help: "How a layout becomes a control image: segmentation (default) or edges.") var controlStyle: String?
+    @Option(name: .customLong("control-scale"), help: "ControlNet conditioning scale (default 0.75).") var controlScale: Double?
+    @Option(name: .customLong("control-start"), help: "Fraction of the run at which control starts (default 0).") var controlStart: Double?
+    @Option(name: .customLong("control-end"), help: "Fraction of the run at which control ends (default 1).") var controlEnd: Double?
+    @Option(help: "Source image for image-to-image / inpainting (PNG; sets the size).") var `init`: String?
+    @Option(help: "Fraction of the schedule to run from the source image (default 0.6; 1.0 with --mask).") var strength: Double?
+    @Option(help: "Inpainting mask: a PNG (white = regenerate) or `from-layout` (the layout's anomaly boxes).") var mask: String?
+    @Option(name: .customLong("mask-layout"), help: "Layout id for --mask from-layout (default: the --control layout).") var maskLayout: String?
+    @Flag(name: .customLong("paste-back"), help: "Put the source pixels back outside the mask after decoding.") var pasteBack = false
+    @Option(help: "Paste-back feather width in pixels, inside the mask (default 0).") var feather: Int?
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
     @Option(help: "Take every setting from the generation record in this PNG (flags given here override it).") var from: String?
@@ -56,9 +69,19 @@ struct Generate: AsyncParsableCommand {
         }
         guard let text = prompt ?? recorded?.prompt else { throw ValidationError("no prompt given: pass --prompt TEXT") }
 
+        let conditioning = try GenerateConditioning(
+            controlnet: controlnet ?? recorded?.extra["controlnet"], control: control ?? recorded?.controlLayout,
+            controlStyle: controlStyle ?? recorded?.extra["controlStyle"] ?? "segmentation",
+            controlScale: controlScale ?? recorded?.controlStrength ?? 0.75,
+            controlStart: controlStart ?? recorded?.extra["controlStart"].flatMap(Double.init) ?? 0,
+            controlEnd: controlEnd ?? recorded?.extra["controlEnd"].flatMap(Double.init) ?? 1,
+            initImage: `init` ?? recorded?.extra["init"], strength: strength ?? recorded?.extra["strength"].flatMap(Double.init),
+            mask: mask ?? recorded?.extra["mask"], maskLayout: maskLayout ?? recorded?.extra["maskLayout"],
+            pasteBack: pasteBack || recorded?.extra["pasteBack"] == "true",
+            feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0)
         var request = TextToImageRequest(prompts: [text])
-        request.width = width ?? recorded?.width ?? 1024
-        request.height = height ?? recorded?.height ?? 1024
+        request.width = width ?? recorded?.width ?? conditioning.sourceSize?.width ?? 1024
+        request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? 1024
         request.steps = steps ?? recorded?.steps ?? 8
         request.guidance = guidance ?? recorded?.guidance ?? 0
         request.seed = seed ?? recorded?.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
@@ -73,6 +96,7 @@ struct Generate: AsyncParsableCommand {
         let loadStart = Date()
         let pipeline = try ZImagePipeline.load(folder: folder, dtype: computeType, device: target)
         log(String(format: "loaded %@ in %.2f s (%@ on %@)", folder.lastPathComponent, Date().timeIntervalSince(loadStart), "\(computeType)", "\(target)"))
+        let prepared = try conditioning.apply(to: &request, pipeline: pipeline, dtype: computeType, device: target)
 
         let latents = try pipeline.denoise(request) { step, _ in
             let perStep = step.elapsed / Double(step.index + 1)
@@ -85,13 +109,15 @@ struct Generate: AsyncParsableCommand {
             try writer.add(name: "latents", tensor: latents)
             try writer.write(to: URL(fileURLWithPath: saveLatents))
         }
-        let image = try ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0))
+        let image = try prepared.finish(ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0)))
         let record = GenerationRecord(
             prompt: text, negativePrompt: negative, model: folder.lastPathComponent,
             modelHash: ModelFingerprint.of(folder: folder), seed: request.seed, steps: request.steps,
             sampler: "flow_match_euler", guidance: request.guidance, width: request.width, height: request.height,
-            createdAt: Date(),
-            extra: ["modelPath": folder.path, "dtype": "\(computeType)", "device": "\(target)", "noise": noise ?? ""])
+            controlLayout: prepared.controlName, controlStrength: request.control?.scale,
+            anomalyType: prepared.anomalyType, anomalyBoxes: prepared.anomalyBoxes, createdAt: Date(),
+            extra: ["modelPath": folder.path, "dtype": "\(computeType)", "device": "\(target)", "noise": noise ?? ""]
+                .merging(prepared.recordExtra) { _, new in new })
         try PNGFile.write(image, record: record, to: URL(fileURLWithPath: out))
         log("wrote \(out)")
     }

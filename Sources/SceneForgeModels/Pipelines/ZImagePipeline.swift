@@ -16,9 +16,14 @@ public struct TextToImageRequest: Sendable {
     public var cfgTruncation = 1.0
     public var cfgNormalization = 0.0
     public var seed: UInt64 = 0
-    /// Initial latents [B, C, H/s, W/s] in float32; drawn from `seed` when nil.
+    /// Initial latents [B, C, H/s, W/s] in float32; drawn from `seed` when nil. With an `edit` this is the
+    /// noise that is mixed into the source latents (the reference's `randn_tensor` draw).
     public var latents: Tensor?
     public var maxSequenceLength = 512
+    /// Image-to-image / inpainting from a source image (see `ImageEdit`).
+    public var edit: ImageEdit?
+    /// ControlNet guidance (see `ControlGuidance`).
+    public var control: ControlGuidance?
 
     public init(prompts: [String]) { self.prompts = prompts }
 }
@@ -72,6 +77,7 @@ public final class ZImagePipeline {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model_index.json").path) else {
             throw PipelineError.missingComponent("model_index.json", folder: folder.path)
         }
+        try refuseUnsupportedVariant(folder: folder)
         let scheduler = try component("scheduler").appendingPathComponent("scheduler_config.json")
         return try ZImagePipeline(
             folder: folder,
@@ -81,6 +87,20 @@ public final class ZImagePipeline {
             vae: AutoencoderKL.load(folder: component("vae"), dtype: dtype, device: device),
             schedulerConfig: FlowMatchEulerConfig.load(contentsOf: scheduler),
             device: device, dtype: dtype)
+    }
+
+    /// Z-Image-Edit / Omni folders (diffusers' ZImageOmniPipeline) condition on reference images through a SigLIP
+    /// encoder and the transformer's omni sequence mode; refuse them by name instead of failing on a missing key.
+    static func refuseUnsupportedVariant(folder: URL) throws {
+        let index = folder.appendingPathComponent("model_index.json")
+        guard let data = try? Data(contentsOf: index),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let className = object["_class_name"] as? String else { return }
+        guard className.contains("Omni") || className.contains("Edit") else { return }
+        throw PipelineError.invalidRequest("\(index.path): '_class_name' is \(className), a Z-Image Edit/Omni model. SceneForge "
+            + "runs Z-Image text-to-image, img2img, inpainting and ControlNet; Edit/Omni also needs the SigLIP image "
+            + "encoder (siglip/, transformer siglip_feat_dim), the omni sequence mode ([caption, image, SigLIP] with "
+            + "per-token clean/noisy modulation) and reference-image latents, none of which are implemented yet")
     }
 
     public init(folder: URL, tokenizer: BPETokenizer, textEncoder: Qwen3TextEncoder, transformer: ZImageTransformer,
@@ -138,29 +158,52 @@ public final class ZImagePipeline {
                 negative = try encode(prompts: negatives, maxSequenceLength: request.maxSequenceLength)
             }
 
-            var latents: Tensor
+            var noise: Tensor
             if let given = request.latents {
                 guard given.shape == shape else {
                     throw PipelineError.invalidRequest("initial latents have shape \(given.shape), this request needs \(shape)")
                 }
-                latents = try given.to(device, .float32)
+                noise = try given.to(device, .float32)
             } else {
-                latents = try Tensor.randn(shape, generator: Generator(seed: request.seed), device: device)
+                noise = try Tensor.randn(shape, generator: Generator(seed: request.seed), device: device)
             }
 
             let scheduler = try ZImageSchedule.scheduler(config: schedulerConfig, numInferenceSteps: request.steps,
                                                          latentHeight: h, latentWidth: w)
+            var steps = scheduler.steps
+            var latents = noise
+            // An edit starts part-way: the source latents noised to the first kept step (img2img / inpaint).
+            var source: (latents: Tensor, mask: Tensor?)?
+            if let edit = request.edit {
+                let skipped = try Self.skippedSteps(total: steps.count, strength: edit.strength)
+                steps.removeFirst(skipped)
+                let image = try imageLatents(edit.image, what: "the source image", height: request.height, width: request.width)
+                    .expand(shape)
+                latents = try Self.scaleNoise(image, sigma: steps[0].sigma, noise: noise)
+                let mask = try edit.mask.map {
+                    try Self.latentMask($0, height: request.height, width: request.width, latentHeight: h, latentWidth: w).to(device)
+                }
+                source = (image, mask)
+            }
+            let control = try request.control.map { guidance in
+                (guidance, try controlLatents(guidance, batch: batch, height: request.height, width: request.width))
+            }
+
             let start = Date()
-            for step in scheduler.steps {
+            for (i, step) in steps.enumerated() {
                 let applyGuidance = ZImageSchedule.appliesGuidance(guidanceScale: request.guidance, cfgTruncation: request.cfgTruncation,
                                                                    timestep: step.timestep)
                 let modelInput = try latents.to(dtype)
                 let samples = try (0..<batch).map { try modelInput.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
                 let time = Double(ZImageSchedule.modelTimestep(step.timestep))
-                let outputs = try transformer(
+                var hook: ZImageControlHook?
+                if let (guidance, hints) = control, guidance.applies(atStep: step.index, of: scheduler.numInferenceSteps) {
+                    hook = { try guidance.controlNet.hints($0, control: applyGuidance ? hints + hints : hints, scale: guidance.scale) }
+                }
+                let outputs = try transformer.forward(
                     latents: applyGuidance ? samples + samples : samples,
                     timesteps: Tensor.full([applyGuidance ? 2 * batch : batch], time, device: device),
-                    captions: applyGuidance ? positive + negative : positive)
+                    captions: applyGuidance ? positive + negative : positive, control: hook)
                 var velocities: [Tensor] = []
                 for j in 0..<batch {
                     let pos = try outputs[j].to(.float32)
@@ -177,8 +220,14 @@ public final class ZImagePipeline {
                 // The transformer predicts the negated flow; the scheduler steps x ← x + dt·(−out).
                 let noisePrediction = try -Tensor.stack(velocities, dim: 0).squeeze(2)
                 latents = try latents + noisePrediction * Double(step.dt)
-                let report = DenoisingStep(index: step.index, total: scheduler.numInferenceSteps, elapsed: Date().timeIntervalSince(start))
-                guard try onStep(report, latents) else { throw GenerationCancelled(afterStep: step.index + 1) }
+                if let source, let mask = source.mask {
+                    // Inpaint blend: outside the mask, the source noised to the next step's level (clean at the end).
+                    let kept = i + 1 < steps.count
+                        ? try Self.scaleNoise(source.latents, sigma: step.sigmaNext, noise: noise) : source.latents
+                    latents = try (1 - mask) * kept + mask * latents
+                }
+                let report = DenoisingStep(index: i, total: steps.count, elapsed: Date().timeIntervalSince(start))
+                guard try onStep(report, latents) else { throw GenerationCancelled(afterStep: i + 1) }
             }
             return latents
         }

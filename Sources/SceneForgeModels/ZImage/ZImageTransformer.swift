@@ -94,10 +94,41 @@ public struct ZImageTransformer {
         try forward(latents: latents, timesteps: timesteps, captions: captions)
     }
 
-    /// `callAsFunction` with a choice of patch size (one of the config's pairs) and an optional observer
-    /// that sees each stage's output under the reference module's name.
+    /// `callAsFunction` with a choice of patch size (one of the config's pairs), an optional observer
+    /// that sees each stage's output under the reference module's name, and an optional control hook:
+    /// it sees this evaluation's embedded inputs and returns hints keyed by main-layer index, each added to
+    /// the hidden state after that layer (diffusers' `controlnet_block_samples`).
     public func forward(latents: [Tensor], timesteps: Tensor, captions: [Tensor], patchSize: Int = 2,
-                        framePatchSize: Int = 1, observe: Observer? = nil) throws -> [Tensor] {
+                        framePatchSize: Int = 1, observe: Observer? = nil,
+                        control: ZImageControlHook? = nil) throws -> [Tensor] {
+        let notify = observe ?? { _, _ in }
+        let inputs = try embed(latents: latents, timesteps: timesteps, captions: captions, patchSize: patchSize,
+                               framePatchSize: framePatchSize, notify: notify)
+        let x = try refineImage(inputs, hints: [:], notify: notify)
+        let hints = try control?(ZImageControlInputs(transformer: self, embedded: inputs, refinedImage: x)) ?? [:]
+        if let bad = hints.keys.first(where: { !layers.indices.contains($0) }) {
+            throw ZImageError("a control hint targets main layer \(bad); the transformer has \(layers.count) layers")
+        }
+
+        // Joint sequence, image first then caption (basic mode), through the main layers.
+        let unified = try inputs.unified(imageTokens: x)
+        var h = unified.hidden
+        for (i, block) in layers.enumerated() {
+            h = try block(h, rotary: inputs.unifiedRotary, mask: unified.mask, adaln: inputs.adaln)
+            if let hint = hints[i] { h = try h + hint.to(h.dtype) }
+            try notify("layers.\(i)", h)
+        }
+        let out = try inputs.finalLayer(h, adaln: inputs.adaln)
+        try notify("all_final_layer.\(inputs.patchKey)", out)
+        return try inputs.layouts.indices.map {
+            try ZImagePatches.unpatchify(unified.sample($0, of: out), layout: inputs.layouts[$0], channels: config.inChannels)
+        }
+    }
+
+    /// Everything before the noise refiner and the main layers: time conditioning, embedded image tokens,
+    /// the refined caption, and the rotary tables of each sequence.
+    func embed(latents: [Tensor], timesteps: Tensor, captions: [Tensor], patchSize: Int, framePatchSize: Int,
+               notify: Observer) throws -> ZImageEmbeddedInputs {
         let key = Self.patchKey(patchSize, framePatchSize)
         guard let xEmbedder = allXEmbedder[key], let finalLayer = allFinalLayer[key] else {
             throw ZImageError("patch size \(key) is not one of the model's (config 'all_patch_size' \(config.allPatchSize), "
@@ -105,7 +136,6 @@ public struct ZImageTransformer {
         }
         let layouts = try validatedLayouts(latents: latents, timesteps: timesteps, captions: captions,
                                            patchSize: patchSize, framePatchSize: framePatchSize)
-        let notify = observe ?? { _, _ in }
 
         let adaln = try tEmbedder(timesteps.to(device, .float32) * config.tScale, dtype: dtype)
         try notify("t_embedder", adaln)
@@ -122,11 +152,6 @@ public struct ZImageTransformer {
             try ZImagePatches.replacePads($0, keep: $1.imageLength, padToken: xPadToken)
         })
         let imageRotary = try rope.rotary(for: layouts.map(\.imagePositions), length: image.maxLength, device: device)
-        var x = image.hidden
-        for (i, block) in noiseRefiner.enumerated() {
-            x = try block(x, rotary: imageRotary, mask: image.mask, adaln: adaln)
-            try notify("noise_refiner.\(i)", x)
-        }
 
         // Caption tokens: the same padding scheme, embedded with cap_embedder, refined without modulation.
         let captionRows = try zip(captions, layouts).map { caption, layout in
@@ -143,23 +168,24 @@ public struct ZImageTransformer {
             c = try block(c, rotary: captionRotary, mask: caption.mask, adaln: nil)
             try notify("context_refiner.\(i)", c)
         }
-
-        // Joint sequence, image first then caption (basic mode), through the main layers.
-        let unified = try ZImageBatch(layouts.indices.map {
-            try Tensor.cat([image.sample($0, of: x), caption.sample($0, of: c)], dim: 0)
-        })
+        let unifiedLength = layouts.map { $0.paddedImageLength + $0.paddedCaptionLength }.max() ?? 0
         let unifiedRotary = try rope.rotary(
-            for: layouts.map { $0.imagePositions + $0.captionPositions }, length: unified.maxLength, device: device)
-        var h = unified.hidden
-        for (i, block) in layers.enumerated() {
-            h = try block(h, rotary: unifiedRotary, mask: unified.mask, adaln: adaln)
-            try notify("layers.\(i)", h)
+            for: layouts.map { $0.imagePositions + $0.captionPositions }, length: unifiedLength, device: device)
+        return ZImageEmbeddedInputs(patchKey: key, patchSize: patchSize, framePatchSize: framePatchSize, layouts: layouts,
+                                    adaln: adaln, image: image, imageRotary: imageRotary, caption: caption,
+                                    refinedCaption: c, unifiedRotary: unifiedRotary, finalLayer: finalLayer)
+    }
+
+    /// The noise refiner over the embedded image tokens; `hints[i]` is added after refiner block i
+    /// (what a version-2 ControlNet does on its own copy of this path).
+    func refineImage(_ inputs: ZImageEmbeddedInputs, hints: [Int: Tensor], notify: Observer = { _, _ in }) throws -> Tensor {
+        var x = inputs.image.hidden
+        for (i, block) in noiseRefiner.enumerated() {
+            x = try block(x, rotary: inputs.imageRotary, mask: inputs.image.mask, adaln: inputs.adaln)
+            if let hint = hints[i] { x = try x + hint.to(x.dtype) }
+            try notify("noise_refiner.\(i)", x)
         }
-        let out = try finalLayer(h, adaln: adaln)
-        try notify("all_final_layer.\(key)", out)
-        return try layouts.indices.map {
-            try ZImagePatches.unpatchify(unified.sample($0, of: out), layout: layouts[$0], channels: config.inChannels)
-        }
+        return x
     }
 
     /// Checks the inputs against each other and the config (the reference would assert or index out of range

@@ -2,14 +2,15 @@ import Foundation
 import TOMLKit
 
 /// A scene data file read and parsed: its display name, its TOML root, and a line index so
-/// every later error can name the line of the field it is about.
-struct SceneFile {
-    let displayName: String
-    let root: TOMLTable
+/// every later error can name the line of the field it is about. Public so other scene-data
+/// formats (batch scenario files) report positions the same way.
+public struct SceneFile {
+    public let displayName: String
+    public let root: TOMLTable
     let lines: SourceLineIndex
 
     /// Reads and parses `url`; a syntax error keeps TOMLKit's line and column.
-    init(url: URL, displayName: String) throws {
+    public init(url: URL, displayName: String) throws {
         let text: String
         do {
             let data = try Data(contentsOf: url)
@@ -25,7 +26,7 @@ struct SceneFile {
         try self.init(text: text, displayName: displayName)
     }
 
-    init(text: String, displayName: String) throws {
+    public init(text: String, displayName: String) throws {
         self.displayName = displayName
         do {
             self.root = try TOMLTable(string: text)
@@ -37,9 +38,9 @@ struct SceneFile {
         self.lines = SourceLineIndex(text: text)
     }
 
-    var rootReader: TableReader { TableReader(file: self, table: root, path: "") }
+    public var rootReader: TableReader { TableReader(file: self, table: root, path: "") }
 
-    func error(_ field: String, _ message: String) -> SceneDataError {
+    public func error(_ field: String, _ message: String) -> SceneDataError {
         SceneDataError(file: displayName, line: lines.line(of: field), field: field.isEmpty ? nil : field, message: message)
     }
 }

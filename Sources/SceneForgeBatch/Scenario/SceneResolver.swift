@@ -1,0 +1,122 @@
+import Foundation
+import SceneForgeScenes
+
+/// Turns one `[[scenes]]` table into a `SceneSpec`: applies the defaults, looks up the anomaly
+/// type and layout, expands the prompt and lists the seeds. Errors point at the scene's fields.
+struct SceneResolver {
+    let catalog: SceneCatalog
+    let entry: TableReader
+    let defaults: ScenarioSettings
+    let baseDirectory: String
+
+    func resolve() throws -> SceneSpec {
+        try entry.rejectUnknownKeys(allowed: ScenarioLoader.sceneOnlyFields.union(SettingsParser.fields))
+        let name = try entry.requiredString("name")
+        guard Self.isValidName(name) else {
+            throw entry.error("name", "'\(name)' must be lowercase letters, digits, _ or -, starting with a letter or digit (it names output files)")
+        }
+        let settings = defaults.overlaid(by: try SettingsParser.parse(entry, baseDirectory: baseDirectory))
+        let (anomaly, layout) = try anomalyAndLayout()
+        guard let model = settings.model else {
+            throw entry.error("model", "no model: set model = \"PATH\" in this scene or in [defaults]")
+        }
+        let width = settings.width ?? ScenarioLoader.defaultWidth
+        let height = settings.height
+            ?? layout.map { $0.aspect.height(forWidth: width, multiple: SettingsParser.sideMultiple) }
+            ?? ScenarioLoader.defaultHeight
+        guard height <= SettingsParser.maximumSide else {
+            throw entry.error("height", "the layout's aspect gives height \(height) for width \(width), over \(SettingsParser.maximumSide); set height")
+        }
+        let controlScale = settings.controlScale ?? 0
+        if controlScale > 0 && layout == nil {
+            throw entry.error("control_scale", "control_scale \(TableReader.format(controlScale)) needs a layout to draw the control image from; set layout")
+        }
+        return SceneSpec(
+            name: name,
+            prompt: try prompt(anomaly: anomaly, language: settings.language ?? .en),
+            negativePrompt: settings.negativePrompt ?? "",
+            anomaly: anomaly, layout: layout,
+            model: model.value, modelPath: model.resolvedPath,
+            style: settings.style?.value, styleStrength: settings.style == nil ? nil : settings.styleStrength ?? 1,
+            loras: settings.loras ?? [],
+            width: width, height: height,
+            steps: settings.steps ?? ScenarioLoader.defaultSteps,
+            guidance: settings.guidance ?? 0,
+            controlScale: controlScale,
+            seeds: try seeds(settings, scene: name),
+            location: "\(entry.file.displayName):\(entry.file.error(entry.path, "").line ?? 1)")
+    }
+
+    /// The anomaly comes from `anomaly`, else from the layout; when both are given they must agree.
+    private func anomalyAndLayout() throws -> (AnomalyType?, Layout?) {
+        var anomaly: AnomalyType?
+        if let id = try entry.optionalString("anomaly") {
+            guard let found = catalog.anomalyType(id: id) else {
+                let known = catalog.anomalyTypes.map(\.id).joined(separator: ", ")
+                throw entry.error("anomaly", "unknown anomaly type '\(id)' (known: \(known))")
+            }
+            anomaly = found
+        }
+        guard let reference = try entry.optionalString("layout") else { return (anomaly, nil) }
+        let layout = try loadLayout(reference)
+        if let anomaly, anomaly.id != layout.anomalyType {
+            throw entry.error("layout", "layout '\(layout.id)' shows a '\(layout.anomalyType)' anomaly, but this scene's anomaly is '\(anomaly.id)'")
+        }
+        return (anomaly ?? catalog.anomalyType(id: layout.anomalyType), layout)
+    }
+
+    /// A name ("centre_modal") is looked up in the catalog; a path ("layouts/x.toml") is parsed,
+    /// relative to the scenario file, and its own errors name its own file and line.
+    private func loadLayout(_ reference: String) throws -> Layout {
+        guard reference.hasSuffix(".toml") || reference.contains("/") else {
+            guard let layout = catalog.layout(id: reference) else {
+                let known = catalog.layouts.map(\.id).joined(separator: ", ")
+                throw entry.error("layout", "unknown layout '\(reference)' (known: \(known); or give a path ending in .toml)")
+            }
+            return layout
+        }
+        let path = Source(reference, baseDirectory: baseDirectory).resolvedPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw entry.error("layout", "layout file '\(reference)' does not exist (looked for \(path))")
+        }
+        return try catalog.parseLayout(at: URL(fileURLWithPath: path), displayName: reference)
+    }
+
+    private func prompt(anomaly: AnomalyType?, language: PromptLanguage) throws -> String {
+        if let explicit = try SettingsParser.nonEmpty(entry, "prompt") { return explicit }
+        guard let anomaly else {
+            throw entry.error("prompt", "no prompt: give prompt = \"...\", or anomaly (or layout) plus app to build one")
+        }
+        guard let app = try SettingsParser.nonEmpty(entry, "app") else {
+            throw entry.error("app", "no app: give app = \"...\" (e.g. \"Meituan store page\") to expand the '\(anomaly.id)' prompt, or give prompt")
+        }
+        return PromptExpansion.prompt(app: app, anomaly: anomaly, language: language)
+    }
+
+    private func seeds(_ settings: ScenarioSettings, scene: String) throws -> [UInt64] {
+        if let seeds = settings.seeds { return seeds }
+        guard let count = settings.count else {
+            throw entry.error("seeds", "no seeds: give seeds = [1, 2, ...] or count = N (in this scene or in [defaults])")
+        }
+        return (0..<count).map { SeedDerivation.seed(scene: scene, index: $0) }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isLowerAlphanumeric else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isLowerAlphanumeric || $0 == "_" || $0 == "-" } && name.count <= 64
+    }
+}
+
+private extension Unicode.Scalar {
+    var isLowerAlphanumeric: Bool { ("a"..."z").contains(self) || ("0"..."9").contains(self) }
+}
+
+/// The prompt of a scene given as app + anomaly type.
+public enum PromptExpansion {
+    public static func prompt(app: String, anomaly: AnomalyType, language: PromptLanguage) -> String {
+        switch language {
+        case .en: return "\(app), \(anomaly.promptEN)"
+        case .zh: return "\(app)，\(anomaly.promptZH)"
+        }
+    }
+}

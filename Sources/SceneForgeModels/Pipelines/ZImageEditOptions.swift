@@ -1,0 +1,51 @@
+import SceneForgeTorch
+
+/// Image-to-image and inpainting, as diffusers' ZImageImg2ImgPipeline / ZImageInpaintPipeline: the source
+/// image's latents are noised to the first kept timestep (`scale_noise`) and only the last `strength` of the
+/// schedule runs (`get_timesteps`). With a mask, after every step the latents outside the mask are replaced by
+/// the source latents noised to the next step's level, so the unmasked region follows the source.
+public struct ImageEdit: Sendable {
+    /// The source image [1, 3, H, W] in [-1, 1], at the request's size (see `ZImagePipeline.imageTensor`).
+    public var image: Tensor
+    /// Fraction of the schedule that runs, in [0, 1]; 1 starts from pure noise.
+    public var strength: Double
+    /// Where to regenerate: [1, 1, H, W], 1 = regenerate, 0 = keep (binarized, see `ZImagePipeline.maskTensor`).
+    public var mask: Tensor?
+
+    public init(image: Tensor, strength: Double = 0.6, mask: Tensor? = nil) {
+        self.image = image
+        self.strength = strength
+        self.mask = mask
+    }
+}
+
+/// ControlNet guidance, as diffusers' ZImageControlNetPipeline: the control image is VAE-encoded (posterior
+/// mode) and the ControlNet's hints, times `scale`, are added after their main transformer layers.
+///
+/// `start`/`end` limit the hints to part of the run (diffusers has no `control_guidance_start/end` for
+/// Z-Image; this follows ComfyUI's ControlNet range): step i of an n-step schedule gets hints when its progress
+/// i/n lies in [start, end), and every step up to the last when `end` ≥ 1. With an edit, i counts from the
+/// start of the full schedule, so the range means the same denoising progress at any strength.
+public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weights are never mutated
+    public var controlNet: ZImageControlNet
+    /// The control image [1, 3, H, W] in [-1, 1], at the request's size.
+    public var image: Tensor
+    public var scale = 0.75
+    public var start = 0.0
+    public var end = 1.0
+    /// v2 ControlNets only (diffusers' ZImageControlNetInpaintPipeline): the source image and mask that fill the
+    /// ControlNet's mask and masked-image channels. Without it a v2 ControlNet gets zeros there.
+    public var inpaint: (image: Tensor, mask: Tensor)?
+
+    public init(controlNet: ZImageControlNet, image: Tensor, scale: Double = 0.75) {
+        self.controlNet = controlNet
+        self.image = image
+        self.scale = scale
+    }
+
+    /// Whether step `index` of `total` (counted over the full schedule) gets the hints.
+    public func applies(atStep index: Int, of total: Int) -> Bool {
+        let progress = Double(index) / Double(max(total, 1))
+        return progress >= start && (end >= 1 || progress < end)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+extension Workbench {
+    /// Applies one engine update; returns effects (a finished job rescans the gallery).
+    @discardableResult
+    public mutating func apply(_ update: EngineUpdate) -> [Effect] {
+        switch update {
+        case .ready(let description, let hasImageAdapter):
+            state.engineDescription = description
+            state.hasImageAdapter = hasImageAdapter
+        case .accepted(let job, let position):
+            modify(job) { $0.status = .queued(position: position) }
+        case .started(let job, let steps, let seed):
+            modify(job) {
+                $0.status = .running
+                $0.totalSteps = steps
+                $0.request.seed = seed
+            }
+            if let index = state.jobs.firstIndex(where: { $0.id == job }) { state.selectedJob = index }
+        case .step(let job, let index, let total, let elapsed, let secondsPerStep, let eta):
+            modify(job) {
+                $0.status = .running
+                $0.step = index
+                $0.totalSteps = total
+                $0.elapsed = elapsed
+                $0.secondsPerStep = secondsPerStep
+                $0.eta = eta
+            }
+        case .preview(let job, let image):
+            modify(job) { $0.preview = image }
+        case .memory(let reading):
+            state.memory.append(reading)
+        case .done(let job, let outputs):
+            modify(job) {
+                $0.status = .done
+                $0.outputs = outputs
+                $0.step = $0.totalSteps
+                $0.eta = 0
+            }
+            state.status = "\(job) done: \(outputs.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "no output")."
+            return [.rescanGallery]
+        case .failed(let job, let message):
+            modify(job) { $0.status = .failed(message) }
+            state.status = "\(job) failed: \(message)"
+        case .cancelled(let job):
+            modify(job) { $0.status = .cancelled }
+            state.status = "\(job) cancelled."
+        case .engineStopped(let reason):
+            state.engineDescription = "engine stopped (\(reason))"
+            state.status = "The engine stopped (\(reason)); queued jobs will run on a new engine."
+        }
+        return []
+    }
+
+    private mutating func modify(_ job: String, _ change: (inout JobEntry) -> Void) {
+        guard let index = state.jobs.firstIndex(where: { $0.id == job }) else { return }
+        change(&state.jobs[index])
+    }
+}

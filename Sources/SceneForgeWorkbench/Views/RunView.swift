@@ -1,0 +1,101 @@
+import Foundation
+
+/// The queue, the running job's progress and preview, and the memory panel.
+enum RunView {
+    static func draw(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        let memoryHeight = 8
+        let (top, memoryRect) = rect.splitTop(rect.height - memoryHeight)
+        let previewWidth = min(max(20, top.width / 3), 40)
+        let (left, previewRect) = top.splitLeft(top.width - previewWidth, gap: 0)
+        let progressHeight = 5
+        let (progressRect, queueRect) = left.splitTop(progressHeight)
+        drawProgress(state, in: progressRect, on: &screen, context)
+        drawQueue(state, in: queueRect, on: &screen, context)
+        drawPreview(state, in: previewRect, on: &screen, context)
+        MemoryPanel.draw(state.memory, in: memoryRect, on: &screen, context)
+    }
+
+    private static func drawProgress(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        context.frame(&screen, rect, title: "Running", focused: state.runningJob != nil)
+        let inner = rect.inset.insetHorizontally
+        guard let job = state.runningJob else {
+            screen.put(state.jobs.isEmpty ? "Nothing yet: compose a scene and press \(context.bindings.label(.run))." : "Idle.",
+                       x: inner.x, y: inner.y, style: context.theme[.muted], maxX: inner.maxX)
+            return
+        }
+        let fraction = job.totalSteps > 0 ? Double(job.step) / Double(job.totalSteps) : 0
+        let label = " step \(job.step)/\(job.totalSteps)"
+        let barWidth = max(5, inner.width - CellWidth.of(label))
+        let filled = Int((fraction * Double(barWidth)).rounded())
+        screen.put(String(repeating: context.unicode ? "█" : "#", count: filled), x: inner.x, y: inner.y, style: context.theme[.progressDone])
+        screen.put(String(repeating: context.unicode ? "░" : ".", count: barWidth - filled), x: inner.x + filled, y: inner.y, style: context.theme[.progressTodo])
+        screen.put(label, x: inner.x + barWidth, y: inner.y, style: context.theme[.normal])
+        let timing = String(format: "%.2f s/step   elapsed %@   ETA %@", job.secondsPerStep, Gauge.seconds(job.elapsed), Gauge.seconds(job.eta))
+        screen.put(timing, x: inner.x, y: inner.y + 1, style: context.theme[.normal], maxX: inner.maxX)
+        screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(job.request.width)x\(job.request.height)  \(job.request.prompt)", to: inner.width),
+                   x: inner.x, y: inner.y + 2, style: context.theme[.muted], maxX: inner.maxX)
+    }
+
+    private static func drawQueue(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        context.frame(&screen, rect, title: "Queue (\(state.unfinishedJobs.count) pending, \(state.jobs.count) in session)", focused: false)
+        let inner = rect.inset
+        let items = state.jobs.map { job -> String in
+            var line = "\(job.status.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.id)  seed \(job.request.seed)"
+            if case .failed(let message) = job.status { line += "  " + message }
+            if job.status == .done, let out = job.outputs.first { line += "  → " + URL(fileURLWithPath: out).lastPathComponent }
+            return line
+        }
+        context.list(&screen, inner, items: items, selected: state.selectedJob, focused: true)
+        for (row, job) in state.jobs.enumerated() where row < inner.height {
+            if case .failed = job.status, state.jobs.count <= inner.height {
+                screen.restyle(Rect(x: inner.x + 1, y: inner.y + row, width: 6, height: 1)) { $0 = context.theme[.error] }
+            }
+        }
+    }
+
+    private static func drawPreview(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        context.frame(&screen, rect, title: "Preview", focused: false)
+        let inner = rect.inset
+        let job = state.runningJob ?? state.jobs.last { $0.preview != nil || !$0.outputs.isEmpty }
+        if let image = job?.preview {
+            ThumbnailDrawing.render(image, in: inner, depth: context.colorDepth, on: &screen)
+        } else if let output = job?.outputs.first, let thumbnail = context.images?.thumbnail(of: URL(fileURLWithPath: output), columns: inner.width, rows: inner.height) {
+            ThumbnailDrawing.draw(thumbnail, in: inner, on: &screen)
+        } else {
+            screen.put("no preview", x: inner.x + 1, y: inner.y, style: context.theme[.muted], maxX: inner.maxX)
+        }
+    }
+}
+
+/// VRAM, the allocator and RAM as numbers and history graphs.
+enum MemoryPanel {
+    static func draw(_ history: MemoryHistory, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        context.frame(&screen, rect, title: "Memory (last \(Gauge.seconds(Double(history.capacity) / 2)))", focused: false)
+        let inner = rect.inset.insetHorizontally
+        guard let latest = history.latest else {
+            screen.put("no telemetry yet", x: inner.x, y: inner.y, style: context.theme[.muted])
+            return
+        }
+        let labelWidth = 44
+        let graphWidth = max(0, inner.width - labelWidth - 1)
+        let vram = latest.deviceTotal == nil ? "VRAM  n/a (no GPU)" :
+            "VRAM  \(Gauge.bytes(latest.deviceUsed)) / \(Gauge.bytes(latest.deviceTotal))"
+        let allocator = latest.allocated == nil ? "alloc n/a" :
+            "alloc \(Gauge.bytes(latest.allocated))  reserved \(Gauge.bytes(latest.reserved))"
+        let ram = "RAM   \(Gauge.bytes(latest.ramUsed)) / \(Gauge.bytes(latest.ramTotal))"
+        let rss = "engine RSS \(Gauge.bytes(latest.processRSS))"
+        let rows: [(String, [Double]?, ThemeRole)] = [
+            (vram, history.series { ($0.deviceUsed, $0.deviceTotal) }, .graphVRAM),
+            (allocator, history.series { ($0.reserved, $0.deviceTotal) }, .graphVRAM),
+            (ram, history.series { ($0.ramUsed, $0.ramTotal) }, .graphRAM),
+            (rss, history.series { ($0.processRSS, $0.ramTotal) }, .graphRAM),
+        ]
+        for (i, (label, series, role)) in rows.enumerated() where i < inner.height {
+            screen.put(label, x: inner.x, y: inner.y + i, style: context.theme[.normal], maxX: inner.x + labelWidth)
+            if let series, !series.isEmpty, graphWidth > 0 {
+                screen.put(Gauge.sparkline(series, width: graphWidth, unicode: context.unicode), x: inner.x + labelWidth + 1, y: inner.y + i,
+                           style: context.theme[role])
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import SceneForgeImaging
+import SceneForgeModels
+import SceneForgeScenes
+import SceneForgeTorch
+import Testing
+
+/// Editing a screenshot only inside a layout's anomaly mask: with paste-back the pixels outside the mask are
+/// the source's, byte for byte; without it the VAE round trip and the latent blend change them a little
+/// (SSIM printed as a measurement). The source is a layout's segmentation rendering, a stand-in for a
+/// flat-coloured app screenshot.
+struct EditFidelityTests {
+    static let (width, height) = (128, 256)
+
+    static func rgba(_ raster: RasterImage) throws -> RGBAImage {
+        var pixels = [UInt8](repeating: 255, count: raster.width * raster.height * 4)
+        for p in 0..<raster.width * raster.height {
+            for c in 0..<3 { pixels[4 * p + c] = raster.pixels[p * raster.channels + (raster.channels == 3 ? c : 0)] }
+        }
+        return try RGBAImage(width: raster.width, height: raster.height, pixels: pixels)
+    }
+
+    /// Rows [from, to) of an image, for measuring a band that lies wholly outside the mask.
+    static func rows(_ image: RGBAImage, _ from: Int, _ to: Int) throws -> RGBAImage {
+        try RGBAImage(width: image.width, height: to - from, pixels: Array(image.pixels[(from * image.width * 4)..<(to * image.width * 4)]))
+    }
+
+    @Test func outsideTheMaskIsUnchangedWithPasteBack() throws {
+        let catalog = try SceneCatalog.builtIn()
+        let layout = try #require(catalog.layout(id: "centre_modal"))
+        let rasterizer = try LayoutRasterizer(layout: layout, width: Self.width, height: Self.height)
+        let source = try Self.rgba(rasterizer.controlImage(style: .segmentation))
+        let maskImage = try Self.rgba(rasterizer.inpaintingMask())
+        let region = PasteBack.region(of: maskImage)
+        #expect(region.contains(true) && region.contains(false))
+
+        let pipeline = try ZImagePipeline.load(folder: Fixtures.url("zimage/pipeline"))
+        var request = TextToImageRequest(prompts: ["优惠券弹窗，领取按钮"])
+        (request.width, request.height, request.steps, request.seed) = (Self.width, Self.height, 4, 11)
+        request.edit = ImageEdit(image: try ZImagePipeline.imageTensor(source), strength: 1.0,
+                                 mask: try ZImagePipeline.maskTensor(maskImage))
+        let latents = try pipeline.denoise(request)
+        let edited = try ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0))
+        // In latent space the blend is exact: outside the (latent-size) mask the result is the source's latents.
+        let sourceLatents = try pipeline.vae.imageToLatents(ZImagePipeline.imageTensor(source))
+        let keep = try 1 - ZImagePipeline.maskTensor(maskImage).interpolate(height: Self.height / 8, width: Self.width / 8)
+        #expect(try (latents * keep).floats() == (sourceLatents * keep).floats())
+
+        for feather in [0, 4] {
+            let pasted = try PasteBack.apply(generated: edited, source: source, mask: region, feather: feather)
+            var outsideDiffers = 0, insideChanged = 0
+            for (p, edit) in region.enumerated() {
+                let same = pasted.pixels[(4 * p)..<(4 * p + 4)] == source.pixels[(4 * p)..<(4 * p + 4)]
+                if !edit, !same { outsideDiffers += 1 }
+                if edit, !same { insideChanged += 1 }
+            }
+            #expect(outsideDiffers == 0, "feather \(feather): \(outsideDiffers) pixels outside the mask changed")
+            #expect(insideChanged > 0, "feather \(feather): nothing was regenerated inside the mask")
+        }
+
+        // Without paste-back: SSIM over the bands above and below the mask, and the whole image.
+        let maskRows = (0..<Self.height).filter { y in (0..<Self.width).contains { region[y * Self.width + $0] } }
+        let (top, bottom) = (try #require(maskRows.first), try #require(maskRows.last) + 1)
+        // The VAE round trip of the source alone: what the blended latents outside the mask decode to at best.
+        let roundTrip = try ZImagePipeline.rgbaImage(pipeline.decode(
+            latents: pipeline.vae.imageToLatents(ZImagePipeline.imageTensor(source))).squeeze(0))
+        var report = "edit fidelity without paste-back (\(Self.width)x\(Self.height), mask rows \(top)..<\(bottom)):"
+        for (name, from, to) in [("above", 0, top), ("below", bottom, Self.height)] where to - from >= 8 {
+            let ssim = try ImageMetrics.ssim(Self.rows(edited, from, to), Self.rows(source, from, to))
+            let vae = try ImageMetrics.ssim(Self.rows(edited, from, to), Self.rows(roundTrip, from, to))
+            report += " SSIM \(name) vs source \(String(format: "%.4f", ssim)), vs VAE round trip \(String(format: "%.4f", vae));"
+            #expect(ssim > 0 && ssim <= 1)
+        }
+        var outsideDiffs: [Int] = []
+        for p in region.indices where !region[p] {
+            var worst = 0
+            for c in 0..<3 { worst = max(worst, abs(Int(edited.pixels[4 * p + c]) - Int(source.pixels[4 * p + c]))) }
+            outsideDiffs.append(worst)
+        }
+        let mean = Double(outsideDiffs.reduce(0, +)) / Double(max(outsideDiffs.count, 1))
+        report += " outside-mask max |Δ| \(outsideDiffs.max() ?? 0)/255, mean \(String(format: "%.2f", mean))"
+        print(report)
+    }
+
+    @Test func featherFadesInsideTheMaskOnly() throws {
+        // A 9x9 image with a 5x5 mask in the middle: feather 1 gives the ring half weight, the centre full.
+        var maskPixels = [Bool](repeating: false, count: 81)
+        for y in 2..<7 { for x in 2..<7 { maskPixels[y * 9 + x] = true } }
+        let source = try RGBAImage(width: 9, height: 9, fill: (0, 0, 0, 255))
+        let generated = try RGBAImage(width: 9, height: 9, fill: (200, 200, 200, 255))
+        let out = try PasteBack.apply(generated: generated, source: source, mask: maskPixels, feather: 1)
+        #expect(out.pixels[4 * (0 * 9 + 0)] == 0)
+        #expect(out.pixels[4 * (2 * 9 + 2)] == 100)
+        #expect(out.pixels[4 * (4 * 9 + 4)] == 200)
+        #expect(throws: PipelineError.self) {
+            _ = try PasteBack.apply(generated: generated, source: source, mask: [true], feather: 0)
+        }
+    }
+
+    @Test func editAndOmniFoldersAreRefusedByName() throws {
+        let folder = try ComponentParity.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for item in ["model_index.json", "scheduler", "tokenizer", "text_encoder", "transformer", "vae"] {
+            try FileManager.default.copyItem(at: Fixtures.url("zimage/pipeline/\(item)"), to: folder.appendingPathComponent(item))
+        }
+        let index = folder.appendingPathComponent("model_index.json")
+        let text = try String(contentsOf: index, encoding: .utf8).replacingOccurrences(of: "\"ZImagePipeline\"", with: "\"ZImageOmniPipeline\"")
+        try text.write(to: index, atomically: true, encoding: .utf8)
+        let message = ComponentParity.message { _ = try ZImagePipeline.load(folder: folder) }
+        #expect(message?.contains("ZImageOmniPipeline") == true && message?.contains("SigLIP") == true, "\(message ?? "no error")")
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import SceneForgeImaging
+import SceneForgeScenes
+import Testing
+@testable import SceneForgeWorkbench
+
+private func makeWorkbench(width: Int = 80, height: Int = 24) throws -> Workbench {
+    let tmp = URL(fileURLWithPath: NSTemporaryDirectory())
+    var state = AppState(catalog: try SceneCatalog.builtIn(), outputDirectory: tmp.appendingPathComponent("out"),
+                         stylesDirectory: tmp.appendingPathComponent("styles"), userLayoutsDirectory: tmp.appendingPathComponent("layouts"))
+    state.size = (width, height)
+    state.model = "Tests/Fixtures/zimage/pipeline"
+    var workbench = Workbench(state: state, bindings: try KeyBindings())
+    workbench.seedSource = { 7 }
+    return workbench
+}
+
+private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenBuffer {
+    Renderer(context: RenderContext(theme: theme, colorDepth: .none, images: nil, bindings: workbench.bindings)).render(workbench.state)
+}
+
+@Suite struct WorkbenchLogicTests {
+    @Test func anomalyPickerInsertsTheChosenTemplateAndPicksALayout() throws {
+        var wb = try makeWorkbench()
+        let catalog = wb.state.catalog
+        let toast = try #require(catalog.anomalyTypes.firstIndex { $0.id == "toast" })
+        _ = wb.handle(.tab); _ = wb.handle(.tab)
+        for _ in 0..<toast { _ = wb.handle(.down) }
+        _ = wb.handle(.character("z"))
+        #expect(wb.state.prompt.text == catalog.anomalyTypes[toast].promptZH)
+        #expect(wb.state.composeField == .prompt)
+        #expect(wb.state.selectedLayout?.anomalyType == "toast")
+    }
+
+    @Test func runSubmitsBatchCountJobsWithTheChosenSettings() throws {
+        var wb = try makeWorkbench()
+        for c in "a coupon popup" { _ = wb.handle(.character(c)) }
+        wb.state.batchCount = 3
+        wb.state.randomSeed = false
+        wb.state.seed = 100
+        wb.state.sizeIndex = SizePreset.all.count - 1
+        let effects = wb.handle(.control("r"))
+        let requests = effects.compactMap { effect -> JobRequest? in if case .submit(let r) = effect { return r } else { return nil } }
+        #expect(requests.map(\.seed) == [100, 101, 102])
+        #expect(requests.allSatisfy { $0.prompt == "a coupon popup" && $0.width == 96 && $0.height == 64 })
+        #expect(wb.state.tab == .run)
+    }
+
+    @Test func emptyPromptIsRefusedWithAMessage() throws {
+        var wb = try makeWorkbench()
+        #expect(wb.handle(.control("r")).isEmpty)
+        #expect(wb.state.status.contains("prompt is empty"))
+    }
+
+    @Test func engineEventsDriveTheRunView() throws {
+        var wb = try makeWorkbench(width: 100, height: 30)
+        let request = JobRequest(prompt: "p", model: "m", seed: 1, steps: 8, width: 96, height: 64, guidance: 0, output: "/tmp/x.png")
+        wb.submitted(request, id: "job-1")
+        wb.state.tab = .run
+        wb.apply(.accepted(job: "job-1", position: 0))
+        wb.apply(.started(job: "job-1", steps: 8, seed: 1))
+        wb.apply(.step(job: "job-1", index: 3, total: 8, elapsed: 1.5, secondsPerStep: 0.5, eta: 2.5))
+        wb.apply(.memory(MemoryReading(deviceUsed: 6 << 30, deviceTotal: 24 << 30, allocated: 4 << 30, reserved: 5 << 30, ramUsed: 8 << 30, ramTotal: 32 << 30)))
+        let preview = try RGBAImage(width: 8, height: 16, fill: (200, 30, 30, 255))
+        wb.apply(.preview(job: "job-1", image: preview))
+        let text = render(wb).text
+        #expect(text.contains("step 3/8"))
+        #expect(text.contains("0.50 s/step"))
+        #expect(text.contains("ETA 2.5s"))
+        #expect(text.contains("VRAM  6.0 GiB / 24.0 GiB"))
+        #expect(text.contains("alloc 4.0 GiB  reserved 5.0 GiB"))
+        #expect(text.contains("RAM   8.0 GiB / 32.0 GiB"))
+        // The preview is drawn (ASCII ramp without colour): some non-blank cells in the preview box.
+        #expect(!text.contains("no preview"))
+        let effects = wb.apply(.done(job: "job-1", outputs: ["/tmp/x.png"]))
+        #expect(effects == [.rescanGallery])
+        #expect(wb.state.jobs[0].status == .done)
+    }
+
+    @Test func anEngineCrashFailsTheJobAndTheWorkbenchCarriesOn() throws {
+        var wb = try makeWorkbench()
+        let request = JobRequest(prompt: "p", model: "m", seed: 1, steps: 4, width: 96, height: 64, guidance: 0, output: "/tmp/y.png")
+        wb.submitted(request, id: "job-1")
+        wb.apply(.started(job: "job-1", steps: 4, seed: 1))
+        wb.apply(.failed(job: "job-1", message: "the engine process was killed by signal 9"))
+        wb.apply(.engineStopped(reason: "signal 9"))
+        #expect(wb.state.jobs[0].status == .failed("the engine process was killed by signal 9"))
+        #expect(wb.state.unfinishedJobs.isEmpty)
+        // Quitting no longer asks.
+        #expect(wb.handle(.control("c")) == [.quit])
+    }
+
+    @Test func ctrlCAsksBeforeQuittingWithJobsQueued() throws {
+        var wb = try makeWorkbench()
+        wb.submitted(JobRequest(prompt: "p", model: "m", seed: 1, steps: 4, width: 96, height: 64, guidance: 0, output: "/tmp/z.png"), id: "job-1")
+        #expect(wb.handle(.control("c")).isEmpty)
+        #expect(wb.state.overlay == .confirmQuit)
+        #expect(render(wb).text.contains("Quit anyway?"))
+        _ = wb.handle(.character("n"))
+        #expect(wb.state.overlay == nil && !wb.state.shouldQuit)
+        _ = wb.handle(.control("c"))
+        #expect(wb.handle(.character("y")) == [.quit])
+    }
+
+    @Test func nudgeMovesTheAnomalyBoxesAndSaveWritesALayoutTheCatalogReadsBack() throws {
+        var wb = try makeWorkbench()
+        wb.state.tab = .layout
+        let toast = try #require(wb.state.catalog.layouts.firstIndex { $0.id == "toast" })
+        wb.state.layoutIndex = toast
+        let before = try #require(wb.state.selectedLayout?.anomalyBoxes.first?.rect)
+        _ = wb.handle(.character("m"))
+        _ = wb.handle(.up); _ = wb.handle(.up); _ = wb.handle(.character(">"))
+        let after = try #require(wb.state.selectedLayout?.anomalyBoxes.first?.rect)
+        #expect(abs(after.y - (before.y - 0.02)) < 1e-9)
+        #expect(abs(after.w - (before.w + 0.01)) < 1e-9)
+        let effects = wb.handle(.character("s"))
+        guard case .writeFile(let url, let text)? = effects.first else { Issue.record("no write"); return }
+        #expect(url.lastPathComponent == "toast_custom.toml")
+        let parsed = try wb.state.catalog.parseLayout(text: text, displayName: url.path)
+        #expect(parsed.anomalyBoxes.first?.rect == after)
+        #expect(parsed.boxes.count == wb.state.catalog.layouts[toast].boxes.count)
+    }
+
+    @Test func everyTabIsReachableAt80x24AndSmallerTerminalsSayTooSmall() throws {
+        var wb = try makeWorkbench()
+        for (key, title) in [(Key.function(2), "Prompt"), (.function(3), "Layouts"), (.function(4), "Styles"),
+                             (.function(5), "Parameters"), (.function(6), "Memory"), (.function(7), "Gallery")] {
+            _ = wb.handle(key)
+            #expect(render(wb).text.contains(title), "tab for \(key.name)")
+        }
+        wb.state.size = (79, 24)
+        #expect(render(wb).text.contains("Terminal too small"))
+    }
+
+    @Test func helpListsEveryAction() throws {
+        var wb = try makeWorkbench(width: 100, height: 80)
+        wb.state.composeField = .anomaly
+        _ = wb.handle(.character("?"))
+        #expect(wb.state.overlay == .help)
+        let text = render(wb).text
+        for action in Action.allCases { #expect(text.contains(action.summary), "\(action)") }
+    }
+
+    @Test func styleIsDisabledWithoutAnImageAdapter() throws {
+        var wb = try makeWorkbench()
+        wb.state.tab = .style
+        wb.state.styleFiles = [URL(fileURLWithPath: "/tmp/ref.png")]
+        _ = wb.handle(.down)
+        #expect(wb.state.styleIndex == 0)
+        #expect(render(wb).text.contains("no"))
+        wb.apply(.ready(description: "test", hasImageAdapter: true))
+        _ = wb.handle(.down)
+        #expect(wb.state.selectedStyle?.lastPathComponent == "ref.png")
+    }
+}
+
+@Suite struct ThemeAndSettingsTests {
+    static var themesDirectory: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.lastPathComponent != "Tests" { url.deleteLastPathComponent() }
+        return url.deletingLastPathComponent().appendingPathComponent("themes")
+    }
+
+    @Test func shippedThemesLoad() throws {
+        for name in ["dark", "light", "high-contrast"] {
+            let theme = try Theme.load(contentsOf: Self.themesDirectory.appendingPathComponent(name + ".toml"))
+            #expect(theme.name == name)
+            #expect(theme.styles.count == ThemeRole.allCases.count)
+            #expect(theme.monochrome[.selection].reverse)
+        }
+    }
+
+    @Test func badThemesAreNamedErrors() {
+        #expect(throws: ThemeError.self) { try Theme.parse(text: "[colors]\nnormal = { fg = \"#12\" }", file: "t.toml") }
+        do { _ = try Theme.parse(text: "[colors]\nnormal = {}\nselecton = { fg = \"red\" }", file: "t.toml") } catch {
+            #expect("\(error)".contains("t.toml: colors.selecton: unknown role"))
+        }
+    }
+
+    @Test func settingsRoundTripAndKeyOverridesApply() throws {
+        var s = WorkbenchSettings()
+        s.prompt = "弹窗 \"quoted\"\nline two"
+        s.seed = UInt64.max
+        s.keys = ["run": ["f9", "ctrl-g"]]
+        let back = try WorkbenchSettings.parse(s.toml, file: "w.toml")
+        #expect(back == s)
+        let bindings = try KeyBindings(overrides: back.keys)
+        #expect(bindings.matches(.function(9), .run))
+        #expect(!bindings.matches(.control("r"), .run))
+        #expect(throws: SettingsError.self) { try KeyBindings(overrides: ["runn": ["f9"]]) }
+        #expect(throws: SettingsError.self) { try WorkbenchSettings.parse("steps = 0", file: "w.toml") }
+    }
+
+    @Test func stepLinesOfSceneforgeGenerateParse() {
+        let step = StepLine.parse("step 3/8  0.52 s/step  elapsed 1.6 s  ETA 2.6 s")
+        #expect(step?.index == 3 && step?.total == 8 && step?.secondsPerStep == 0.52 && step?.eta == 2.6)
+        #expect(StepLine.parse("loaded pipeline in 1.2 s") == nil)
+    }
+}
