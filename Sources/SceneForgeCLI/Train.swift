@@ -35,8 +35,7 @@ struct Train: ParsableCommand {
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive (got \(maxSteps))") }
         let outputURL = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
-        let data = try TrainingData.layouts(catalog: SceneCatalog.builtIn(), count: settings.data.samples, width: settings.data.width,
-                                            height: settings.data.height, jitter: settings.data.jitter, seed: settings.seed)
+        let data = try TrainingData.make(settings, catalog: SceneCatalog.builtIn())
         let checkpoint = outputURL.appendingPathComponent("checkpoints/latest.safetensors")
         let trainer: Trainer
         if resume {

@@ -72,6 +72,9 @@ extension TrainingConfig {
             }
         }
         try positive(data.samples, "data.samples")
+        guard ["synth", "layouts"].contains(data.source) else {
+            throw fail("data.source", "must be \"synth\" or \"layouts\" (got \"\(data.source)\")")
+        }
         guard (0...0.25).contains(data.jitter) else { throw fail("data.jitter", "must be in [0, 0.25] (got \(data.jitter))") }
     }
 }

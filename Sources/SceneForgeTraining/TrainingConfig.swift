@@ -69,7 +69,9 @@ public struct TrainingConfig: Equatable, Sendable {
     public struct DataSection: Equatable, Sendable {
         public var width = 64
         public var height = 128
-        /// How many (layout, jitter) samples the stand-in dataset holds.
+        /// "synth" (procedural app screens) or "layouts" (segmentation control images).
+        public var source = "synth"
+        /// How many (layout, style, jitter) samples the dataset holds.
         public var samples = 256
         /// Largest random displacement of a box, as a fraction of the canvas.
         public var jitter = 0.02

@@ -55,6 +55,7 @@ struct ConfigReader {
         if var s = try top.section("data") {
             c.data.width = try s.int("width") ?? c.data.width
             c.data.height = try s.int("height") ?? c.data.height
+            c.data.source = try s.string("source") ?? c.data.source
             c.data.samples = try s.int("samples") ?? c.data.samples
             c.data.jitter = try s.double("jitter") ?? c.data.jitter
             try s.refuseUnknown()

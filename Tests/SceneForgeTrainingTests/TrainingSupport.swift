@@ -35,8 +35,7 @@ enum TrainingSupport {
     }
 
     static func data(_ config: TrainingConfig) throws -> TrainingData {
-        try TrainingData.layouts(catalog: SceneCatalog.builtIn(), count: config.data.samples, width: config.data.width,
-                                 height: config.data.height, jitter: config.data.jitter, seed: config.seed)
+        try TrainingData.make(config, catalog: SceneCatalog.builtIn())
     }
 
     static func temporaryFolder(_ name: String) throws -> URL {

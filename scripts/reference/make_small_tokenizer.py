@@ -1,8 +1,9 @@
 """Trains the small default model's byte-level BPE vocabulary on SceneForge's prompt corpus (dev-only).
 
 The corpus is the project's own scene data: every anomaly type's name, description and English/Chinese
-prompt fragments, every built-in layout's name, description and box texts, and the training prompts the
-Swift trainer builds from them (TrainingPrompts.swift: "<layout name>. <prompt_en>" and "<prompt_zh>").
+prompt fragments, every built-in layout's name, description and box texts, the app styles' descriptions
+(SceneForgeSynth/BuiltInStyles.swift), and the training prompts the Swift trainer builds from them
+(TrainingData.swift, TrainingPrompts: "[<style>. ]<layout name>. <prompt_en>" and "[<style>. ]<prompt_zh>").
 Output: Sources/SceneForgeTraining/Data/tokenizer/{tokenizer.json, tokenizer_config.json, chat_template.jinja},
 a Qwen2Tokenizer folder that SceneForgeText.BPETokenizer(folder:) reads. Run:
     /tmp/refvenv/bin/python scripts/reference/make_small_tokenizer.py
@@ -11,6 +12,7 @@ a Qwen2Tokenizer folder that SceneForgeText.BPETokenizer(folder:) reads. Run:
 import glob
 import json
 import os
+import re
 import sys
 import tomllib
 
@@ -22,14 +24,18 @@ from zimage_tiny_pipeline import CHAT_TEMPLATE, QWEN2_SPLIT, SPECIAL_TOKENS  # n
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.join(ROOT, "Sources", "SceneForgeScenes", "Data")
+STYLES = os.path.join(ROOT, "Sources", "SceneForgeSynth", "BuiltInStyles.swift")
 OUT = os.path.join(ROOT, "Sources", "SceneForgeTraining", "Data", "tokenizer")
+CASES = os.path.join(ROOT, "Tests", "Fixtures", "training", "tokenizer_cases.json")
 VOCAB_SIZE = 2048
 
 
 def corpus():
     with open(os.path.join(DATA, "anomalies.toml"), "rb") as f:
         anomalies = {a["id"]: a for a in tomllib.load(f)["anomalies"]}
-    lines = []
+    with open(STYLES, encoding="utf-8") as f:
+        styles = re.findall(r'resembles: "([^"]+)"', f.read())
+    lines = list(styles)
     for a in anomalies.values():
         lines += [a["name"], a["description"], a["prompt_en"], a["prompt_zh"], a["expected_action_description"]]
     for path in sorted(glob.glob(os.path.join(DATA, "layouts", "*.toml"))):
@@ -39,7 +45,9 @@ def corpus():
         lines += [layout["name"], layout.get("description", "")]
         lines += [b["text"] for b in layout.get("boxes", []) if b.get("text")]
         # The exact prompts the trainer uses (keep in sync with TrainingPrompts.swift).
-        lines += [f"{layout['name']}. {anomaly['prompt_en']}", anomaly["prompt_zh"]]
+        english, chinese = f"{layout['name']}. {anomaly['prompt_en']}", anomaly["prompt_zh"]
+        lines += [english, chinese]
+        lines += [f"{style}. {text}" for style in styles for text in (english, chinese)]
     return [line for line in lines if line]
 
 
@@ -69,6 +77,13 @@ def main():
         path = os.path.join(OUT, extra)
         if os.path.exists(path):
             os.remove(path)
+    # Reference ids (transformers' Qwen2Tokenizer on the saved folder) for the Swift tokenizer test.
+    saved = Qwen2Tokenizer.from_pretrained(OUT)
+    probes = [text[-1], text[-2], "Toast in the lower third. a dark toast", "Unseen words: Zürich 東京 42!"]
+    cases = [{"text": t, "ids": saved(t)["input_ids"]} for t in probes]
+    os.makedirs(os.path.dirname(CASES), exist_ok=True)
+    with open(CASES, "w", encoding="utf-8") as f:
+        json.dump({"vocab_size": len(saved), "cases": cases}, f, ensure_ascii=False, indent=1)
     sample = text[-1]
     print(f"{len(text)} corpus lines, vocab {len(hf)}; '{sample}' -> {len(hf(sample)['input_ids'])} tokens")
 
