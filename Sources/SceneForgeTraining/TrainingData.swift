@@ -9,6 +9,16 @@ public struct TrainingSample {
     public let image: Tensor
     public let prompt: String
     public let layoutID: String
+    /// The layout's segmentation control image ([3, H, W] in [-1, 1]) for the same jittered boxes:
+    /// the condition a layout ControlNet (ZImageControlNet) trains on. Unused by the base model.
+    public let control: Tensor?
+
+    public init(image: Tensor, prompt: String, layoutID: String, control: Tensor? = nil) {
+        self.image = image
+        self.prompt = prompt
+        self.layoutID = layoutID
+        self.control = control
+    }
 }
 
 /// The training set. Two recipes, both from the project's own data:
@@ -51,7 +61,8 @@ public struct TrainingData {
             let screen = try ScreenRenderer(style: style).render(jittered, seed: rng.next(), width: width, height: height)
             let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: (round / styles.count) % 2 == 1)
             let image = try imageTensor(pixels: screen.pixels, width: screen.width, height: screen.height, channels: 4)
-            samples.append(TrainingSample(image: image, prompt: prompt, layoutID: layout.id))
+            let control = try LayoutRasterizer(layout: jittered, width: width, height: height).controlImage(style: .segmentation)
+            samples.append(TrainingSample(image: image, prompt: prompt, layoutID: layout.id, control: try imageTensor(control)))
         }
         return TrainingData(samples: samples)
     }
