@@ -40,50 +40,71 @@ public final class SmallModel {
         return url.appendingPathComponent("tokenizer")
     }
 
-    /// Every component built from `source`: `.initialize(seed:)` for a fresh model, or a checkpoint
-    /// whose keys are "<component>.<parameter>" (training checkpoints).
-    static func build(_ config: TrainingConfig, vocabularySize: Int, tokenizerFolder: URL,
-                      weights: (String) throws -> Weights) throws -> SmallModel {
+    /// Every component's configuration, the scheduler shift and where the tokenizer lives.
+    struct Components {
+        var vae: AutoencoderKLConfig
+        var textEncoder: Qwen3Config
+        var transformer: ZImageTransformerConfig
+        var shift: Double
+        var tokenizerFolder: URL
+        /// The VAE's own scaling/shift when it comes from a finished model (fine-tuning).
+        var latentNormalization: LatentNormalization?
+
+        /// The sizes `config` asks for (training from scratch), or `config.initFrom`'s (fine-tuning).
+        static func of(_ config: TrainingConfig) throws -> Components {
+            if let folder = config.initFrom { return try of(folder: URL(fileURLWithPath: folder)) }
+            let tokenizerFolder = try corpusTokenizerFolder()
+            let vocabulary = try BPETokenizer(folder: tokenizerFolder).vocabularySize
+            return Components(vae: vaeConfig(config), textEncoder: textEncoderConfig(config, vocabularySize: vocabulary),
+                              transformer: transformerConfig(config), shift: config.transformer.shift,
+                              tokenizerFolder: tokenizerFolder, latentNormalization: nil)
+        }
+
+        static func of(folder: URL) throws -> Components {
+            let vae = try AutoencoderKLConfig.load(contentsOf: folder.appendingPathComponent("vae/config.json"))
+            return Components(
+                vae: vae,
+                textEncoder: try Qwen3Config.load(contentsOf: folder.appendingPathComponent("text_encoder/config.json")),
+                transformer: try ZImageTransformerConfig.load(contentsOf: folder.appendingPathComponent("transformer/config.json")),
+                shift: try FlowMatchEulerConfig.load(contentsOf: folder.appendingPathComponent("scheduler/scheduler_config.json")).shift,
+                tokenizerFolder: folder.appendingPathComponent("tokenizer"),
+                latentNormalization: LatentNormalization(shift: vae.shiftFactor ?? 0, scale: vae.scalingFactor))
+        }
+    }
+
+    /// Every component of `components` with its parameters from `weights(componentName)`.
+    static func build(_ components: Components, weights: (String) throws -> Weights) throws -> SmallModel {
         let vaeWeights = try weights("vae")
-        let vae = try AutoencoderKL(config: vaeConfig(config), weights: vaeWeights)
+        let vae = try AutoencoderKL(config: components.vae, weights: vaeWeights)
         let textWeights = try weights("text_encoder")
-        let textEncoder = try Qwen3TextEncoder(config: textEncoderConfig(config, vocabularySize: vocabularySize), weights: textWeights)
+        let textEncoder = try Qwen3TextEncoder(config: components.textEncoder, weights: textWeights)
         let transformerWeights = try weights("transformer")
-        let transformer = try ZImageTransformer(transformerWeights, config: transformerConfig(config))
+        let transformer = try ZImageTransformer(transformerWeights, config: components.transformer)
         return try SmallModel(vae: vae, vaeWeights: vaeWeights, textEncoder: textEncoder, textEncoderWeights: textWeights,
                               transformer: transformer, transformerWeights: transformerWeights,
-                              tokenizerFolder: tokenizerFolder, shift: config.transformer.shift)
+                              tokenizerFolder: components.tokenizerFolder, shift: components.shift)
+    }
+
+    static func dtype(of component: String, _ config: TrainingConfig) -> DType {
+        component == "text_encoder" ? .float32 : config.parsedDType
     }
 
     /// A fresh model; each component has its own seed stream so changing one size leaves the others alone.
     public static func fresh(_ config: TrainingConfig) throws -> SmallModel {
-        let folder = try corpusTokenizerFolder()
-        let vocabulary = try BPETokenizer(folder: folder).vocabularySize
-        let components = ["vae": UInt64(1), "text_encoder": 2, "transformer": 3]
-        return try build(config, vocabularySize: vocabulary, tokenizerFolder: folder) { name in
-            try Weights(source: .initialize(seed: SplitMix64.derive(config.seed, components[name] ?? 0)),
-                        dtype: name == "text_encoder" ? .float32 : config.parsedDType, device: config.parsedDevice)
+        let streams = ["vae": UInt64(1), "text_encoder": 2, "transformer": 3]
+        return try build(Components.of(config)) { name in
+            try Weights(source: .initialize(seed: SplitMix64.derive(config.seed, streams[name] ?? 0)),
+                        dtype: dtype(of: name, config), device: config.parsedDevice)
         }
     }
 
     /// Fine-tuning: the components of an existing diffusers folder (its sizes, not the config's).
     public static func load(folder: URL, config: TrainingConfig) throws -> SmallModel {
-        func weights(_ component: String, dtype: DType) throws -> Weights {
-            let checkpoint = try SafeTensorsCheckpoint(url: folder.appendingPathComponent(component))
-            return try Weights(source: .checkpoint(checkpoint, description: checkpoint.url.path), dtype: dtype, device: config.parsedDevice)
+        try build(Components.of(folder: folder)) { name in
+            let checkpoint = try SafeTensorsCheckpoint(url: folder.appendingPathComponent(name))
+            return try Weights(source: .checkpoint(checkpoint, description: checkpoint.url.path),
+                               dtype: dtype(of: name, config), device: config.parsedDevice)
         }
-        let vaeConfig = try AutoencoderKLConfig.load(contentsOf: folder.appendingPathComponent("vae/config.json"))
-        let textConfig = try Qwen3Config.load(contentsOf: folder.appendingPathComponent("text_encoder/config.json"))
-        let xConfig = try ZImageTransformerConfig.load(contentsOf: folder.appendingPathComponent("transformer/config.json"))
-        let scheduler = try FlowMatchEulerConfig.load(contentsOf: folder.appendingPathComponent("scheduler/scheduler_config.json"))
-        let vaeWeights = try weights("vae", dtype: config.parsedDType)
-        let textWeights = try weights("text_encoder", dtype: .float32)
-        let xWeights = try weights("transformer", dtype: config.parsedDType)
-        return try SmallModel(
-            vae: AutoencoderKL(config: vaeConfig, weights: vaeWeights), vaeWeights: vaeWeights,
-            textEncoder: Qwen3TextEncoder(config: textConfig, weights: textWeights), textEncoderWeights: textWeights,
-            transformer: ZImageTransformer(xWeights, config: xConfig), transformerWeights: xWeights,
-            tokenizerFolder: folder.appendingPathComponent("tokenizer"), shift: scheduler.shift)
     }
 
     // MARK: - Configurations

@@ -45,7 +45,10 @@ public final class Trainer {
         self.data = data
         self.output = output
         if let folder = config.initFrom {
-            model = try SmallModel.load(folder: URL(fileURLWithPath: folder), config: config)
+            let url = URL(fileURLWithPath: folder)
+            model = try SmallModel.load(folder: url, config: config)
+            // A fine-tuned VAE is re-measured; an untouched one keeps the normalisation it was exported with.
+            if config.vae.steps == 0 { latentNormalization = try SmallModel.Components.of(folder: url).latentNormalization }
         } else {
             model = try SmallModel.fresh(config)
         }

@@ -1,7 +1,6 @@
 import Foundation
 import SafeTensors
 import SceneForgeModels
-import SceneForgeText
 import SceneForgeTorch
 
 /// A training checkpoint: one safetensors file holding every component's current weights
@@ -70,13 +69,9 @@ struct TrainingCheckpoint {
         guard seed == config.seed else {
             throw TrainingError("\(file.url.path): the checkpoint was trained with seed \(seed), the configuration says \(config.seed)")
         }
-        let folder = try SmallModel.corpusTokenizerFolder()
-        let vocabulary = try BPETokenizer(folder: folder).vocabularySize
-        let root = { (dtype: DType) in
-            try Weights(source: .checkpoint(file, description: file.url.path), dtype: dtype, device: config.parsedDevice)
-        }
-        return try SmallModel.build(config, vocabularySize: vocabulary, tokenizerFolder: folder) { component in
-            try root(component == "text_encoder" ? .float32 : config.parsedDType).scoped(component)
+        return try SmallModel.build(SmallModel.Components.of(config)) { component in
+            try Weights(source: .checkpoint(file, description: file.url.path), dtype: SmallModel.dtype(of: component, config),
+                        device: config.parsedDevice).scoped(component)
         }
     }
 }
