@@ -41,11 +41,17 @@ let package = Package(
         .target(name: "SceneForgeSynth", dependencies: ["SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         // The background engine (JSON lines over stdin/stdout) and its client library (docs/protocol.md).
         .target(name: "SceneForgeEngine", dependencies: ["SceneForgeTorch", "SceneForgeModels"], swiftSettings: swift5),
+        // `sceneforge train`: the small default model, trained from scratch with the real components.
+        .target(
+            name: "SceneForgeTraining",
+            dependencies: ["SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch", "SceneForgeText",
+                           "SceneForgeSynth", "TOMLKit"],
+            resources: [.copy("Data")], swiftSettings: swift5),
         .executableTarget(
             name: "SceneForgeCLI",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth", "SceneForgeEngine",
+                "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth", "SceneForgeEngine", "SceneForgeTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -65,6 +71,10 @@ let package = Package(
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels", "SceneForgeScenes"], swiftSettings: swift5),
+        .testTarget(
+            name: "SceneForgeTrainingTests",
+            dependencies: ["SceneForgeTraining", "SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch"],
+            swiftSettings: swift5),
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import SceneForgeImaging
+import SceneForgeScenes
+import SceneForgeTorch
+import SceneForgeTraining
+
+/// `sceneforge train`: trains the small default model (VAE, then transformer; frozen text encoder)
+/// from a TOML/JSON config, or fine-tunes an existing diffusers folder (`init_from`), and exports the
+/// EMA weights in float16 as a diffusers folder that `sceneforge generate --model` loads.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the small default model from scratch, or fine-tune one (see docs/training.md).")
+
+    @Option(help: "Training configuration, TOML or JSON (every field optional; see docs/training.md).") var config: String?
+    @Option(name: .shortAndLong, help: "Run folder: checkpoints/, samples/, and the exported model/.") var output = "sceneforge-train"
+    @Flag(help: "Continue from OUTPUT/checkpoints/latest.safetensors (bit-identical to an uninterrupted run).") var resume = false
+    @Option(name: .customLong("max-steps"), help: "Stop after this many optimiser steps in this invocation (checkpointed; continue with --resume).")
+    var maxSteps: Int?
+    @Option(help: "Export folder (default: OUTPUT/model).") var export: String?
+    @Option(name: .customLong("thumbnail-width"), help: "Terminal columns of the preview thumbnails (0: none).") var thumbnailWidth = 24
+    @Flag(help: "No progress bar.") var quiet = false
+
+    func run() throws {
+        do {
+            try train()
+        } catch {
+            FileHandle.standardError.write(Data("sceneforge train: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func train() throws {
+        let settings = try config.map { try TrainingConfig.load(contentsOf: URL(fileURLWithPath: $0)) } ?? TrainingConfig()
+        if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive (got \(maxSteps))") }
+        let outputURL = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
+        let data = try TrainingData.make(settings, catalog: SceneCatalog.builtIn())
+        let checkpoint = outputURL.appendingPathComponent("checkpoints/latest.safetensors")
+        let trainer: Trainer
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+                throw ValidationError("--resume: no checkpoint at \(checkpoint.path)")
+            }
+            trainer = try Trainer(resumingFrom: checkpoint, config: settings, data: data, output: outputURL)
+        } else {
+            trainer = try Trainer(config: settings, data: data, output: outputURL)
+        }
+        let bar = ProgressBar(enabled: !quiet)
+        trainer.onProgress = { bar.show($0) }
+        trainer.onPreview = { url, image in
+            bar.clear()
+            print("preview: \(url.path)")
+            guard thumbnailWidth > 0 else { return }
+            let options = ThumbnailOptions(symbols: .halfBlock, colors: TerminalCapabilities.detect())
+            if let thumbnail = try? ThumbnailRenderer.render(image, columns: thumbnailWidth, rows: thumbnailWidth, options: options) {
+                print(thumbnail.lines.joined(separator: "\n"))
+            }
+        }
+        try trainer.run(maxSteps: maxSteps)
+        bar.clear()
+        if trainer.stage != .done {
+            print("stopped at \(trainer.stage.rawValue) step \(trainer.stageStep); checkpoint \(trainer.checkpointURL.path) (continue with --resume)")
+            return
+        }
+        let exportURL = export.map { URL(fileURLWithPath: $0) } ?? outputURL.appendingPathComponent("model")
+        try trainer.export(to: exportURL, dtype: .float16)
+        print("exported \(exportURL.path) (EMA weights, float16); try: sceneforge generate --model \(exportURL.path) --prompt \"...\"")
+    }
+}
+
+/// One updating line on stderr: stage, step/total, a bar, the loss (smoothed), samples/s and ETA.
+final class ProgressBar {
+    let enabled: Bool
+    private var smoothed: Double?
+    private var lastDraw = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ p: TrainingProgress) {
+        smoothed = smoothed.map { 0.9 * $0 + 0.1 * p.loss } ?? p.loss
+        guard enabled, p.step == p.totalSteps || Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        let width = 24
+        let filled = p.totalSteps > 0 ? width * p.step / p.totalSteps : width
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let remaining = p.samplesPerSecond > 0 ? Double(p.totalSteps - p.step) * p.elapsed / Double(max(p.step, 1)) : 0
+        let line = String(format: "%@ %d/%d %@ loss %.4f  %.1f samples/s  ETA %@", p.stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
+                          p.step, p.totalSteps, bar, smoothed ?? p.loss, p.samplesPerSecond, Self.duration(remaining))
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        if p.step == p.totalSteps { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    func clear() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
+    }
+}

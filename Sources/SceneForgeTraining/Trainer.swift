@@ -1,0 +1,174 @@
+import Foundation
+import SafeTensors
+import SceneForgeImaging
+import SceneForgeModels
+import SceneForgeTorch
+
+/// The two stages of training the small model, in order: the autoencoder first (the transformer
+/// learns in its latent space), then the transformer; the text encoder stays frozen throughout.
+public enum TrainingStage: String, Sendable {
+    case vae, transformer, done
+}
+
+/// What the progress display shows after each optimiser step.
+public struct TrainingProgress: Sendable {
+    public let stage: TrainingStage
+    public let step: Int
+    public let totalSteps: Int
+    public let loss: Double
+    public let samplesPerSecond: Double
+    public let elapsed: TimeInterval
+}
+
+/// Trains the small model: AdamW, global gradient clipping, EMA, periodic checkpoints (bit-identical
+/// resume) and previews, then exports the EMA weights as a diffusers folder.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let output: URL
+    public let data: TrainingData
+    public let model: SmallModel
+    public private(set) var stage: TrainingStage
+    /// Steps done in the current stage.
+    public private(set) var stageStep: Int
+    /// The latent normalisation the pipeline applies (`(mean − shift)·scale`), measured on the data
+    /// when the transformer stage starts and written to vae/config.json on export.
+    public private(set) var latentNormalization: LatentNormalization?
+    var parameters: TrainableParameters?
+    var cache: LatentCache?
+
+    public var onProgress: (TrainingProgress) -> Void = { _ in }
+    public var onPreview: (URL, RGBAImage) -> Void = { _, _ in }
+
+    /// A fresh run, or a fine-tuning run when `config.initFrom` names a diffusers folder.
+    public init(config: TrainingConfig, data: TrainingData, output: URL) throws {
+        self.config = config
+        self.data = data
+        self.output = output
+        if let folder = config.initFrom {
+            let url = URL(fileURLWithPath: folder)
+            model = try SmallModel.load(folder: url, config: config)
+            // A fine-tuned VAE is re-measured; an untouched one keeps the normalisation it was exported with.
+            if config.vae.steps == 0 { latentNormalization = try SmallModel.Components.of(folder: url).latentNormalization }
+        } else {
+            model = try SmallModel.fresh(config)
+        }
+        stage = config.vae.steps > 0 ? .vae : .transformer
+        stageStep = 0
+        try model.textEncoderWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) }
+    }
+
+    /// Continues from a checkpoint written by `saveCheckpoint`; with the same config and data, the run
+    /// then produces exactly the weights an uninterrupted run would.
+    public init(resumingFrom checkpointURL: URL, config: TrainingConfig, data: TrainingData, output: URL) throws {
+        self.config = config
+        self.data = data
+        self.output = output
+        let checkpoint = try TrainingCheckpoint.read(checkpointURL)
+        model = try checkpoint.model(config: config)
+        stage = checkpoint.stage
+        stageStep = checkpoint.step
+        latentNormalization = checkpoint.latentNormalization
+        try model.textEncoderWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) }
+        if stage != .vae { try model.vaeWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) } }
+        if stage != .done {
+            let p = try startParameters(for: stage)
+            try p.restore(from: checkpoint.file, stage: stage.rawValue, step: stageStep)
+            parameters = p
+        }
+    }
+
+    public var checkpointURL: URL { output.appendingPathComponent("checkpoints/latest.safetensors") }
+
+    /// Trains until both stages are done, or `maxSteps` optimiser steps were taken in this call; writes
+    /// a checkpoint at every interval and when it stops.
+    public func run(maxSteps: Int? = nil) throws {
+        var taken = 0
+        while stage != .done {
+            if parameters == nil { parameters = try startParameters(for: stage) }
+            guard let p = parameters else { break }
+            let total = stage == .vae ? config.vae.steps : config.transformer.steps
+            // The frozen encoders' outputs are computed once, before the clock for samples/s starts.
+            if stage == .transformer, stageStep < total { _ = try latentCache() }
+            let start = Date()
+            var stepsThisCall = 0
+            while stageStep < total {
+                if let maxSteps, taken >= maxSteps {
+                    try saveCheckpoint()
+                    return
+                }
+                let loss = try stepLoss(step: stageStep)
+                try p.update(loss: loss)
+                stageStep += 1
+                taken += 1
+                stepsThisCall += 1
+                let elapsed = Date().timeIntervalSince(start)
+                onProgress(TrainingProgress(stage: stage, step: stageStep, totalSteps: total, loss: try loss.item(),
+                                            samplesPerSecond: Double(stepsThisCall * config.batchSize) / max(elapsed, 1e-9),
+                                            elapsed: elapsed))
+                if config.checkpointInterval > 0, stageStep % config.checkpointInterval == 0 { try saveCheckpoint() }
+                if config.sampleInterval > 0, stageStep % config.sampleInterval == 0 { try preview() }
+            }
+            try finishStage()
+        }
+        try saveCheckpoint()
+    }
+
+    /// The loss of stage step `step`; its randomness (batch, noise, σ) depends only on the seed, the
+    /// stage and the step, which is what makes a resumed run identical to an uninterrupted one.
+    func stepLoss(step: Int) throws -> Tensor {
+        let streamIndex = UInt64(stage == .vae ? 1 : 2) << 40 | UInt64(step)
+        let streamSeed = SplitMix64.derive(config.seed, streamIndex)
+        var picker = SplitMix64(seed: streamSeed)
+        let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
+        let generator = try Generator(seed: streamSeed)
+        let device = config.parsedDevice
+        switch stage {
+        case .vae:
+            let images = try Tensor.stack(indices.map { data.samples[$0].image }, dim: 0)
+            let latentShape = [indices.count, model.vae.config.latentChannels,
+                               config.data.height / model.vae.config.scaleFactor, config.data.width / model.vae.config.scaleFactor]
+            let noise = try Tensor.randn(latentShape, generator: generator).to(device)
+            return try AutoencoderObjective(vae: model.vae, klWeight: config.vae.klWeight, l1Weight: config.vae.l1Weight)
+                .loss(images: images.to(device), noise: noise)
+        case .transformer, .done:
+            let cache = try latentCache()
+            let latents = try Tensor.stack(indices.map { cache.latents[$0] }, dim: 0)
+            let noise = try Tensor.randn(latents.shape, generator: generator).to(device)
+            let uniforms = try Tensor.rand([indices.count], generator: generator).floats().map(Double.init)
+            return try FlowMatchObjective(transformer: model.transformer, shift: model.shift, dtype: config.parsedDType)
+                .loss(latents: latents, captions: indices.map { cache.captions[$0] }, uniforms: uniforms, noise: noise)
+        }
+    }
+
+    private func startParameters(for stage: TrainingStage) throws -> TrainableParameters {
+        let weights = stage == .vae ? model.vaeWeights : model.transformerWeights
+        let rate = stage == .vae ? config.vae.learningRate : config.transformer.learningRate
+        return try TrainableParameters(weights.localParameters, learningRate: rate, weightDecay: config.weightDecay,
+                                       emaDecay: config.emaDecay, gradClip: config.gradClip)
+    }
+
+    /// Ends a stage: its model keeps the EMA weights and is frozen from then on.
+    private func finishStage() throws {
+        if let p = parameters {
+            try p.adoptEMA()
+            try p.stopTraining()
+        }
+        parameters = nil
+        stageStep = 0
+        stage = stage == .vae ? .transformer : .done
+        try saveCheckpoint()
+    }
+
+    func latentCache() throws -> LatentCache {
+        if let cache { return cache }
+        let normalization = try latentNormalization ?? LatentNormalization.measure(vae: model.vae, data: data)
+        latentNormalization = normalization
+        let made = try LatentCache(model: model, data: data, normalization: normalization, output: output)
+        cache = made
+        return made
+    }
+
+    public func saveCheckpoint() throws {
+        try TrainingCheckpoint.write(self, to: checkpointURL)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import SceneForgeTorch
+import TOMLKit
+
+/// Everything `sceneforge train` needs, read from TOML or JSON (chosen by the file extension).
+/// Every field has a default, so a file only states what it changes; unknown keys are refused so a
+/// typo never silently trains with a default. See docs/training.md for the meaning of each field.
+public struct TrainingConfig: Equatable, Sendable {
+    /// The three model sizes (the tokenizer is fixed: the committed corpus vocabulary).
+    public var vae = VAESection()
+    public var textEncoder = TextEncoderSection()
+    public var transformer = TransformerSection()
+    public var data = DataSection()
+
+    public var batchSize = 4
+    public var emaDecay = 0.999
+    public var gradClip = 1.0
+    public var weightDecay = 0.01
+    /// "float32" or "bfloat16": the dtype parameters are held and trained in.
+    public var dtype = "float32"
+    /// "cpu", "cuda", "cuda:N".
+    public var device = "cpu"
+    public var seed: UInt64 = 0
+    /// Steps between checkpoints (0: only at the end of each stage).
+    public var checkpointInterval = 500
+    /// Steps between preview samples (0: none).
+    public var sampleInterval = 0
+    /// A diffusers folder to fine-tune from instead of training from scratch (its sizes win).
+    public var initFrom: String?
+
+    public init() {}
+
+    public struct VAESection: Equatable, Sendable {
+        public var steps = 2000
+        public var learningRate = 1e-3
+        public var blockOutChannels = [32, 64, 64, 64]
+        public var layersPerBlock = 1
+        public var normNumGroups = 16
+        public var klWeight = 1e-6
+        /// Weight of the L1 term next to the L2 term of the reconstruction loss.
+        public var l1Weight = 1.0
+        public init() {}
+    }
+
+    public struct TextEncoderSection: Equatable, Sendable {
+        public var hiddenSize = 64
+        public var layers = 2
+        public var heads = 4
+        public var kvHeads = 2
+        public var headDim = 16
+        public var intermediateSize = 128
+        public init() {}
+    }
+
+    public struct TransformerSection: Equatable, Sendable {
+        public var steps = 4000
+        public var learningRate = 3e-4
+        public var dim = 128
+        public var layers = 4
+        public var refinerLayers = 1
+        public var heads = 4
+        /// Must sum to dim / heads.
+        public var axesDims = [8, 12, 12]
+        /// The scheduler's static shift, used for both training-time sigma sampling and inference.
+        public var shift = 3.0
+        public init() {}
+    }
+
+    public struct DataSection: Equatable, Sendable {
+        public var width = 64
+        public var height = 128
+        /// "synth" (procedural app screens) or "layouts" (segmentation control images).
+        public var source = "synth"
+        /// How many (layout, style, jitter) samples the dataset holds.
+        public var samples = 256
+        /// Largest random displacement of a box, as a fraction of the canvas.
+        public var jitter = 0.02
+        public init() {}
+    }
+
+    public var parsedDType: DType { DType(name: dtype) ?? .float32 }
+    public var parsedDevice: Device { Device(name: device) ?? .cpu }
+}
+
+/// A configuration file that cannot be used: names the file, the field and the problem.
+public struct TrainingConfigError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let field: String
+    public let problem: String
+    public var description: String { "\(file): field '\(field)' \(problem)" }
+}
+
+extension TrainingConfig {
+    public static func load(contentsOf url: URL) throws -> TrainingConfig {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw TrainingConfigError(file: url.path, field: "-", problem: "cannot be read: \(error.localizedDescription)")
+        }
+        let format: Format = url.pathExtension.lowercased() == "json" ? .json : .toml
+        return try parse(text, format: format, file: url.path)
+    }
+
+    public enum Format: Sendable { case json, toml }
+
+    public static func parse(_ text: String, format: Format, file: String) throws -> TrainingConfig {
+        let table: [String: Any]
+        switch format {
+        case .json:
+            guard let data = text.data(using: .utf8),
+                  let object = try? JSONSerialization.jsonObject(with: data), let dictionary = object as? [String: Any] else {
+                throw TrainingConfigError(file: file, field: "-", problem: "is not a JSON object (the file does not parse as JSON)")
+            }
+            table = dictionary
+        case .toml:
+            do {
+                table = try TOMLTable(string: text).plainDictionary()
+            } catch let error as TOMLParseError {
+                throw TrainingConfigError(file: file, field: "-", problem: "is not valid TOML (line \(error.source.begin.line): \(error))")
+            } catch {
+                throw TrainingConfigError(file: file, field: "-", problem: "is not valid TOML: \(error)")
+            }
+        }
+        var reader = ConfigReader(file: file)
+        let config = try reader.read(table)
+        try config.validate(file: file)
+        return config
+    }
+}
+
+extension TOMLTable {
+    /// The table as plain Swift values (String, Int, Double, Bool, arrays, dictionaries).
+    func plainDictionary() -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (key, value) in self { out[key] = value.plainValue }
+        return out
+    }
+}
+
+extension TOMLValueConvertible {
+    var plainValue: Any {
+        switch type {
+        case .table: return table?.plainDictionary() ?? [:]
+        case .array: return (array ?? []).map { $0.plainValue }
+        case .int: return int ?? 0
+        case .double: return double ?? 0
+        case .bool: return bool ?? false
+        case .string: return string ?? ""
+        case .date, .time, .dateTime: return String(describing: self)
+        }
+    }
+}

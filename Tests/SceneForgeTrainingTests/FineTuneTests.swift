@@ -1,0 +1,58 @@
+import Foundation
+import SafeTensors
+import SceneForgeModels
+import SceneForgeTorch
+import Testing
+@testable import SceneForgeTraining
+
+/// Fine-tuning starts from an exported diffusers folder: its sizes and weights, its VAE normalisation,
+/// only the transformer trains, and the result exports and generates again.
+struct FineTuneTests {
+    @Test func fineTunesAnExportedModel() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 10, transformerSteps: 10, samples: 4)
+        config.batchSize = 2
+        let data = try TrainingSupport.data(config)
+        let output = try TrainingSupport.temporaryFolder("finetune")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let base = try Trainer(config: config, data: data, output: output.appendingPathComponent("base"))
+        try base.run()
+        let exported = output.appendingPathComponent("base-model")
+        try base.export(to: exported, dtype: .float32)
+
+        var tune = TrainingConfig()  // sizes deliberately left at the defaults: the folder's must win
+        tune.initFrom = exported.path
+        tune.vae.steps = 0
+        tune.transformer.steps = 5
+        tune.batchSize = 2
+        tune.data = config.data
+        let tuner = try Trainer(config: tune, data: data, output: output.appendingPathComponent("tuned"))
+        #expect(tuner.stage == .transformer)
+        #expect(tuner.model.transformer.config.dim == config.transformer.dim)
+        #expect(tuner.latentNormalization == base.latentNormalization)
+        let before = try tuner.model.transformerWeights.localParameters.map { try $0.tensor.detach().clone() }
+        try tuner.run()
+        let after = tuner.model.transformerWeights.localParameters.map(\.tensor)
+        let changed = try zip(before, after).filter { try ($0 - $1).abs().max().item() > 0 }.count
+        #expect(changed > after.count / 2)
+        let vaeBefore = try SafeTensorsCheck.values(exported.appendingPathComponent("vae"), "decoder.conv_out.weight")
+        #expect(try tuner.model.vaeWeights.localParameters.first { $0.name == "decoder.conv_out.weight" }?.tensor.floats() == vaeBefore)
+
+        let tuned = output.appendingPathComponent("tuned-model")
+        try tuner.export(to: tuned)
+        let pipeline = try ZImagePipeline.load(folder: tuned)
+        var request = TextToImageRequest(prompts: [data.samples[1].prompt])
+        (request.width, request.height, request.steps) = (32, 32, 4)
+        #expect(try pipeline.generate(request).count == 1)
+
+        // Resuming a fine-tuning run also takes the sizes from the folder.
+        let resumed = try Trainer(resumingFrom: tuner.checkpointURL, config: tune, data: data, output: output.appendingPathComponent("tuned"))
+        #expect(resumed.stage == .done)
+    }
+}
+
+enum SafeTensorsCheck {
+    static func values(_ folder: URL, _ name: String) throws -> [Float] {
+        let checkpoint = try SafeTensors.SafeTensorsCheckpoint(url: folder)
+        return try Tensor.load(name, from: checkpoint, dtype: .float32).floats()
+    }
+}

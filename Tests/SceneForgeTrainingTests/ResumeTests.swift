@@ -1,0 +1,75 @@
+import Foundation
+import SafeTensors
+import SceneForgeTorch
+import Testing
+@testable import SceneForgeTraining
+
+/// Interrupting and resuming changes nothing: a run cut mid-VAE-stage and again mid-transformer-stage,
+/// resumed from its checkpoints each time, ends with exactly the weights of an uninterrupted run.
+struct ResumeTests {
+    static func weightBytes(_ trainer: Trainer) throws -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for (component, weights) in [("vae", trainer.model.vaeWeights), ("transformer", trainer.model.transformerWeights)] {
+            for (name, tensor) in weights.localParameters { out["\(component).\(name)"] = try tensor.detach().bytes() }
+        }
+        return out
+    }
+
+    @Test func resumedRunEqualsStraightRun() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 6, transformerSteps: 8, samples: 4)
+        config.batchSize = 2
+        let data = try TrainingSupport.data(config)
+        let straightFolder = try TrainingSupport.temporaryFolder("straight")
+        let splitFolder = try TrainingSupport.temporaryFolder("split")
+        defer {
+            try? FileManager.default.removeItem(at: straightFolder)
+            try? FileManager.default.removeItem(at: splitFolder)
+        }
+        let straight = try Trainer(config: config, data: data, output: straightFolder)
+        try straight.run()
+
+        let first = try Trainer(config: config, data: data, output: splitFolder)
+        try first.run(maxSteps: 3)  // stops inside the VAE stage
+        #expect(first.stage == .vae && first.stageStep == 3)
+        let second = try Trainer(resumingFrom: first.checkpointURL, config: config, data: data, output: splitFolder)
+        try second.run(maxSteps: 7)  // finishes the VAE stage, stops inside the transformer stage
+        #expect(second.stage == .transformer && second.stageStep == 4)
+        let third = try Trainer(resumingFrom: second.checkpointURL, config: config, data: data, output: splitFolder)
+        try third.run()
+        #expect(third.stage == .done)
+
+        let expected = try Self.weightBytes(straight), resumed = try Self.weightBytes(third)
+        #expect(expected.count == resumed.count && !expected.isEmpty)
+        let differing = expected.keys.sorted().filter { expected[$0] != resumed[$0] }
+        #expect(differing.isEmpty, "weights differ after resume: \(differing.prefix(5))")
+        #expect(straight.latentNormalization == third.latentNormalization)
+    }
+
+    @Test func refusesACheckpointFromAnotherSeed() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 1, transformerSteps: 0, samples: 2)
+        config.batchSize = 1
+        let data = try TrainingSupport.data(config)
+        let folder = try TrainingSupport.temporaryFolder("seed")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trainer = try Trainer(config: config, data: data, output: folder)
+        try trainer.run()
+        config.seed += 1
+        #expect(throws: TrainingError.self) {
+            _ = try Trainer(resumingFrom: trainer.checkpointURL, config: config, data: data, output: folder)
+        }
+    }
+
+    @Test func refusesAFileThatIsNotATrainingCheckpoint() throws {
+        let folder = try TrainingSupport.temporaryFolder("notckpt")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("weights.safetensors")
+        var writer = SafeTensorsWriter()
+        try writer.add(name: "x", tensor: Tensor.zeros([2]))
+        try writer.write(to: url)
+        let config = TrainingSupport.tinyConfig(vaeSteps: 1, transformerSteps: 1, samples: 1)
+        let error = #expect(throws: TrainingError.self) {
+            _ = try Trainer(resumingFrom: url, config: config, data: TrainingSupport.data(config), output: folder)
+        }
+        #expect(error?.description.contains("not a SceneForge training checkpoint") == true)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import SceneForgeTraining
+
+/// Configuration files: TOML and JSON read to the same values; bad input is refused with the field named.
+struct TrainingConfigTests {
+    func error(_ text: String, _ format: TrainingConfig.Format = .toml) -> TrainingConfigError? {
+        #expect(throws: TrainingConfigError.self) { try TrainingConfig.parse(text, format: format, file: "train.toml") }
+        do { _ = try TrainingConfig.parse(text, format: format, file: "train.toml") } catch let e as TrainingConfigError { return e } catch {}
+        return nil
+    }
+
+    @Test func tomlAndJSONGiveTheSameConfig() throws {
+        let toml = """
+        batch_size = 8
+        seed = 3
+        dtype = "bfloat16"
+        [vae]
+        steps = 10
+        block_out_channels = [16, 32, 32]
+        norm_num_groups = 8
+        [transformer]
+        dim = 96
+        heads = 4
+        axes_dims = [8, 8, 8]
+        [data]
+        width = 48
+        height = 96
+        """
+        let json = """
+        {"batch_size": 8, "seed": 3, "dtype": "bfloat16",
+         "vae": {"steps": 10, "block_out_channels": [16, 32, 32], "norm_num_groups": 8},
+         "transformer": {"dim": 96, "heads": 4, "axes_dims": [8, 8, 8]}, "data": {"width": 48, "height": 96}}
+        """
+        let a = try TrainingConfig.parse(toml, format: .toml, file: "a.toml")
+        let b = try TrainingConfig.parse(json, format: .json, file: "b.json")
+        #expect(a == b)
+        #expect(a.batchSize == 8 && a.vae.blockOutChannels == [16, 32, 32] && a.transformer.dim == 96 && a.data.width == 48)
+        #expect(a.transformer.steps == TrainingConfig().transformer.steps)
+    }
+
+    @Test func malformedConfigsNameTheField() {
+        #expect(error("batch_size = 0")?.field == "batch_size")
+        #expect(error("bach_size = 4")?.field == "bach_size")
+        #expect(error("[transformer]\ndimm = 4")?.field == "transformer.dimm")
+        #expect(error("[transformer]\ndim = \"big\"")?.field == "transformer.dim")
+        #expect(error("[transformer]\naxes_dims = [4, 4, 4]")?.problem.contains("must sum to") == true)
+        #expect(error("[data]\nwidth = 40")?.field == "data.width")
+        #expect(error("dtype = \"float64\"")?.field == "dtype")
+        #expect(error("device = \"tpu\"")?.field == "device")
+        #expect(error("ema_decay = 1.5")?.field == "ema_decay")
+        #expect(error("[vae]\nblock_out_channels = [8, 12]\nnorm_num_groups = 8")?.field == "vae.block_out_channels")
+        #expect(error("vae = 3")?.field == "vae")
+        #expect(error("[vae\nsteps = 3")?.problem.contains("not valid TOML") == true)
+        #expect(error("[1, 2]", .json)?.problem.contains("not a JSON object") == true)
+    }
+
+    @Test func missingFileIsAClearError() {
+        let url = URL(fileURLWithPath: "/nonexistent/train.toml")
+        let error = #expect(throws: TrainingConfigError.self) { try TrainingConfig.load(contentsOf: url) }
+        #expect(error?.description.contains("/nonexistent/train.toml") == true)
+    }
+}
