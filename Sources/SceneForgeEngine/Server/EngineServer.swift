@@ -114,10 +114,12 @@ public final class EngineServer: @unchecked Sendable {
             guard !queue.contains(job: job.id) else {
                 throw ProtocolError(code: .duplicateJob, "job '\(job.id)' is already queued or running")
             }
-            guard let position = queue.append(.job(job)) else {
+            let queued = queue.append(.job(job)) { position in
+                writer.send(.accepted(.init(job: job.id, position: position, replyTo: replyTo)))
+            }
+            guard queued != nil else {
                 throw ProtocolError(code: .shuttingDown, "the engine is shutting down")
             }
-            writer.send(.accepted(.init(job: job.id, position: position, replyTo: replyTo)))
         case .cancel(let job):
             switch queue.cancel(job, replyTo: replyTo) {
             case .removedFromQueue: writer.send(.cancelled(.init(job: job, state: .queued, replyTo: replyTo)))

@@ -20,13 +20,17 @@ final class WorkQueue: @unchecked Sendable {
     private(set) var jobsDone = 0
 
     /// Adds an item; returns the job's position (0: next), or nil when the queue is closed.
-    func append(_ item: WorkItem) -> Int? {
+    /// Appends `item`. `announce` runs with its queue position before any worker can take the item, so
+    /// a job's `accepted` event always precedes its `started` (the worker thread would otherwise race it).
+    func append(_ item: WorkItem, announce: (Int) -> Void = { _ in }) -> Int? {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return nil }
         items.append(item)
+        let position = items.count - 1 + (running == nil ? 0 : 1)
+        announce(position)
         condition.signal()
-        return items.count - 1 + (running == nil ? 0 : 1)
+        return position
     }
 
     /// Blocks until there is work; nil once the queue is closed and empty.
