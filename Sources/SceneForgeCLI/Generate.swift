@@ -11,7 +11,7 @@ import SceneForgeTorch
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Generate an image from a prompt with a Z-Image model folder.")
 
-    @Option(help: "A diffusers-layout model folder (model_index.json, transformer/, vae/, text_encoder/, tokenizer/, scheduler/).")
+    @Option(help: "A diffusers-layout model folder (model_index.json, transformer/, vae/, text_encoder/, tokenizer/, scheduler/); default: the embedded model (see DefaultModel).")
     var model: String?
 
     @Option(help: "What to draw.") var prompt: String?
@@ -64,9 +64,7 @@ struct Generate: AsyncParsableCommand {
         guard let target = Device(name: device), target != .meta else {
             throw ValidationError("--device must be cpu, cuda or cuda:N (got \(device))")
         }
-        guard let modelPath = model ?? recorded?.extra["modelPath"] else {
-            throw ValidationError("no model given: pass --model DIR (a diffusers-layout Z-Image folder)")
-        }
+        let modelPath = try model ?? recorded?.extra["modelPath"] ?? DefaultModel.locate().path
         guard let text = prompt ?? recorded?.prompt else { throw ValidationError("no prompt given: pass --prompt TEXT") }
 
         let conditioning = try GenerateConditioning(

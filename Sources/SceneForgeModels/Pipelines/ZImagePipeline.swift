@@ -43,11 +43,15 @@ public struct GenerationCancelled: Error, CustomStringConvertible {
 public enum PipelineError: Error, CustomStringConvertible {
     case missingComponent(String, folder: String)
     case invalidRequest(String)
+    case noDefaultModel(searched: [String])
 
     public var description: String {
         switch self {
         case .missingComponent(let name, let folder): return "\(folder): the model has no '\(name)' component (expected the folder \(folder)/\(name))"
         case .invalidRequest(let why): return "invalid generation request: \(why)"
+        case .noDefaultModel(let searched):
+            return "no model given and no default model found; pass --model DIR or set SCENEFORGE_MODEL. Looked in:\n"
+                + searched.map { "  " + $0 }.joined(separator: "\n")
         }
     }
 }
