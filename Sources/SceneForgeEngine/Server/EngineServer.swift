@@ -114,10 +114,10 @@ public final class EngineServer: @unchecked Sendable {
             guard !queue.contains(job: job.id) else {
                 throw ProtocolError(code: .duplicateJob, "job '\(job.id)' is already queued or running")
             }
-            guard let position = queue.append(.job(job)) else {
-                throw ProtocolError(code: .shuttingDown, "the engine is shutting down")
+            let accepted = queue.append(.job(job)) { position in
+                writer.send(.accepted(.init(job: job.id, position: position, replyTo: replyTo)))
             }
-            writer.send(.accepted(.init(job: job.id, position: position, replyTo: replyTo)))
+            guard accepted != nil else { throw ProtocolError(code: .shuttingDown, "the engine is shutting down") }
         case .cancel(let job):
             switch queue.cancel(job, replyTo: replyTo) {
             case .removedFromQueue: writer.send(.cancelled(.init(job: job, state: .queued, replyTo: replyTo)))

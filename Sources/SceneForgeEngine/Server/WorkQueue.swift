@@ -20,13 +20,17 @@ final class WorkQueue: @unchecked Sendable {
     private(set) var jobsDone = 0
 
     /// Adds an item; returns the job's position (0: next), or nil when the queue is closed.
-    func append(_ item: WorkItem) -> Int? {
+    /// `accepted` runs with the item's position before the worker can take it, so an answer written there
+    /// (the `accepted` event) always precedes the job's `started`.
+    func append(_ item: WorkItem, accepted: (Int) -> Void = { _ in }) -> Int? {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return nil }
         items.append(item)
+        let position = items.count - 1 + (running == nil ? 0 : 1)
+        accepted(position)
         condition.signal()
-        return items.count - 1 + (running == nil ? 0 : 1)
+        return position
     }
 
     /// Blocks until there is work; nil once the queue is closed and empty.
