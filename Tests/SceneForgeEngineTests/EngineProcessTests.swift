@@ -185,8 +185,10 @@ extension EngineProcessTests {
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
+        // The real tiny Z-Image model: slow enough (about 10 ms a step) for the requests to arrive while it runs,
+        // and its full preview is a VAE decode of the denoised estimate.
         try client.submit(JobSpec(id: "slow", prompt: "permission dialog", width: 128, height: 64, steps: 1000, seed: 8,
-                                  previewEverySteps: 0))
+                                  model: ZImageEngineTests.pipelineFolder, previewEverySteps: 0))
         try client.submit(JobSpec(id: "waiting", prompt: "toast", width: 32, height: 32, steps: 1, seed: 8))
         try await log.waitForEngineEvent("a step") { if case .step(let s) = $0 { return s.job == "slow" }; return false }
         let queueRequest = try client.send(.queue)
@@ -201,7 +203,7 @@ extension EngineProcessTests {
         let listing = events.compactMap { if case .queue(let q) = $0, q.replyTo == queueRequest { return q }; return nil }.first
         #expect(listing?.running == "slow" && listing?.queued == ["waiting"])
         let status = events.compactMap { if case .status(let s) = $0 { return s }; return nil }.first
-        #expect(status?.running == "slow" && status?.queued == 1 && status?.loadedModel == "scheduled-noise")
+        #expect(status?.running == "slow" && status?.queued == 1 && status?.loadedModel == ZImageEngineTests.pipelineFolder)
         let full = try #require(events.compactMap { if case .preview(let p) = $0, p.kind == .full { return p }; return nil }.first)
         #expect(full.encoding == "png" && full.width == 128 && full.height == 64)
         let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: try #require(full.path)))
