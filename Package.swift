@@ -35,12 +35,14 @@ let package = Package(
         .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "TOMLKit"], swiftSettings: swift5),
         .target(
             name: "SceneForgeBatch",
-            dependencies: ["SceneForgeScenes", "SceneForgeImaging", "SceneForgeModels", "SceneForgeTorch", "TOMLKit", "CSQLite"],
+            dependencies: ["SceneForgeScenes", "SceneForgeImaging", "SceneForgeModels", "SceneForgeTorch", "SceneForgeEngine", "TOMLKit", "CSQLite"],
             swiftSettings: swift5),
         // Procedural phone-screen renderer: training samples for the embedded default model.
         .target(name: "SceneForgeSynth", dependencies: ["SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         // The background engine (JSON lines over stdin/stdout) and its client library (docs/protocol.md).
-        .target(name: "SceneForgeEngine", dependencies: ["SceneForgeTorch", "SceneForgeModels"], swiftSettings: swift5),
+        // It also holds the image conditioning (ControlNet, img2img, inpaint) that `generate`, the engine and batches share.
+        .target(name: "SceneForgeEngine", dependencies: ["SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging", "SceneForgeScenes"],
+                swiftSettings: swift5),
         // `sceneforge train`: the small default model, trained from scratch with the real components.
         .target(
             name: "SceneForgeTraining",
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging"],
+                    swiftSettings: swift5),
     ]
 )

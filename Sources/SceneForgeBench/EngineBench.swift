@@ -9,7 +9,7 @@ struct EngineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine", abstract: "Engine per-step time (previews every step) against the generator called directly.")
 
-    @Option(help: "The model to run (built-in: scheduled-noise, the model-free test generator).")
+    @Option(help: "The model to run: a Z-Image folder, or scheduled-noise (the model-free test generator).")
     var model = "scheduled-noise"
     @Option var width = 1024
     @Option var height = 1024
@@ -24,7 +24,7 @@ struct EngineBench: AsyncParsableCommand {
     func run() async throws {
         let spec = JobSpec(prompt: "coupon popup over the order button", width: width, height: height, steps: steps,
                            seed: 1, model: model, device: "cpu", previewEverySteps: previewEvery, previewSize: 64)
-        let generator = try BuiltinGeneratorLoader().load(model: model, dtype: .float32, device: .cpu)
+        let generator = try ZImageGeneratorLoader().load(model: model, dtype: .float32, device: .cpu)
         let job = GenerationJob(id: "bench", prompt: spec.prompt, width: width, height: height, steps: steps, seed: 1,
                                 outputPath: "/dev/null")
         let directory = NSTemporaryDirectory() + "sceneforge-engine-bench-\(getpid())"

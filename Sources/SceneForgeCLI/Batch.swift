@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SceneForgeBatch
+import SceneForgeEngine
 import SceneForgeScenes
 import SceneForgeTorch
 
@@ -13,6 +14,8 @@ struct Batch: AsyncParsableCommand {
             Killed and restarted, it finishes what is missing and nothing twice. With --shard i/n it runs only jobs
             whose index mod n is i, so n nodes cover a batch with no coordinator (docs/scale-out.md).
             Set SOURCE_DATE_EPOCH to fix every record's createdAt (reproducible files).
+            Jobs run on a `sceneforge engine` child process (--engine-command to run it elsewhere, e.g. over ssh);
+            --in-process runs them in this process instead (debugging, profiling).
             """)
 
     @Argument(help: "The scenario file (TOML).") var file: String
@@ -22,6 +25,11 @@ struct Batch: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "List the jobs (id, scene, seed, size, file) and stop.") var dryRun = false
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
+    @Option(help: "A Z-Image ControlNet (folder or .safetensors) for scenes with control_scale > 0; their control image is the layout.")
+    var controlnet: String?
+    @Flag(name: .customLong("in-process"), help: "Run the model in this process instead of a child engine.") var inProcess = false
+    @Option(name: .customLong("engine-command"), help: "The engine command line (default: this executable's `engine`), e.g. \"ssh gpu sceneforge engine\".")
+    var engineCommand: String?
     @Flag(help: "No progress on stderr.") var quiet = false
 
     func run() async throws {
@@ -56,8 +64,19 @@ struct Batch: AsyncParsableCommand {
             throw ValidationError("--device must be cpu, cuda or cuda:N (got \(device))")
         }
         let folder = OutputFolder(root: URL(fileURLWithPath: output ?? scenario.name, isDirectory: true), shard: shard)
-        let runner = BatchRunner(batchName: scenario.name, jobs: jobs, output: folder,
-                                 generator: InProcessZImageGenerator(dtype: computeType, device: target))
+        let controlNet = controlnet.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let generator: BatchImageGenerator
+        let engine: EngineBatchGenerator?
+        if inProcess {
+            engine = nil
+            generator = InProcessZImageGenerator(dtype: computeType, device: target, controlNet: controlNet)
+        } else {
+            let command = engineCommand.map { $0.split(separator: " ").map(String.init) } ?? EngineClient.Configuration.defaultCommand()
+            let child = EngineBatchGenerator(command: command, dtype: "\(computeType)", device: "\(target)", controlNet: controlNet)
+            (engine, generator) = (child, child)
+        }
+        defer { engine?.close() }
+        let runner = BatchRunner(batchName: scenario.name, jobs: jobs, output: folder, generator: generator)
         runner.fixedCreatedAt = try Self.sourceDateEpoch()
         var display = BatchProgressDisplay(quiet: quiet)
         let summary = try runner.run { display.handle($0) }

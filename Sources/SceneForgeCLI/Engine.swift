@@ -8,8 +8,11 @@ struct Engine: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the generation engine: JSON-lines requests on stdin, events on stdout (docs/protocol.md).")
 
-    @Option(help: "The model a job without `model` uses (built-in: scheduled-noise, the model-free test generator).")
-    var model = "scheduled-noise"
+    @Option(help: """
+        The model a job without `model` uses: a Z-Image folder, or scheduled-noise (the model-free test generator). \
+        Default: $SCENEFORGE_MODEL, else the embedded model (models/default), else none.
+        """)
+    var model: String?
 
     @Option(help: "Folder for images of jobs that name no output path, and for full-decode previews.")
     var outputDir = FileManager.default.currentDirectoryPath
@@ -27,7 +30,7 @@ struct Engine: ParsableCommand {
         // A client that goes away must not kill the engine mid-write; writes then fail and the engine stops.
         signal(SIGPIPE, SIG_IGN)
         let configuration = EngineConfiguration(
-            loader: BuiltinGeneratorLoader(defaultModel: model),
+            loader: ZImageGeneratorLoader(defaultModel: ZImageGeneratorLoader.configuredDefault(flag: model)),
             outputDirectory: URL(fileURLWithPath: outputDir).standardizedFileURL.path,
             memoryInterval: memoryHz > 0 ? 1 / memoryHz : 0)
         EngineServer(configuration: configuration).run()

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import SafeTensors
 import SceneForgeImaging
+import SceneForgeEngine
 import SceneForgeModels
-import SceneForgeScenes
 import SceneForgeTorch
 
 /// `sceneforge generate`: one text-to-image run from the command line, written as a PNG that carries
@@ -67,7 +67,7 @@ struct Generate: AsyncParsableCommand {
         let modelPath = try model ?? recorded?.extra["modelPath"] ?? DefaultModel.locate().path
         guard let text = prompt ?? recorded?.prompt else { throw ValidationError("no prompt given: pass --prompt TEXT") }
 
-        let conditioning = try GenerateConditioning(
+        let conditioning = try ImageConditioning(
             controlnet: controlnet ?? recorded?.extra["controlnet"], control: control ?? recorded?.controlLayout,
             controlStyle: controlStyle ?? recorded?.extra["controlStyle"] ?? "segmentation",
             controlScale: controlScale ?? recorded?.controlStrength ?? 0.75,
@@ -108,14 +108,9 @@ struct Generate: AsyncParsableCommand {
             try writer.write(to: URL(fileURLWithPath: saveLatents))
         }
         let image = try prepared.finish(ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0)))
-        let record = GenerationRecord(
-            prompt: text, negativePrompt: negative, model: folder.lastPathComponent,
-            modelHash: ModelFingerprint.of(folder: folder), seed: request.seed, steps: request.steps,
-            sampler: "flow_match_euler", guidance: request.guidance, width: request.width, height: request.height,
-            controlLayout: prepared.controlName, controlStrength: request.control?.scale,
-            anomalyType: prepared.anomalyType, anomalyBoxes: prepared.anomalyBoxes, createdAt: Date(),
-            extra: ["modelPath": folder.path, "dtype": "\(computeType)", "device": "\(target)", "noise": noise ?? ""]
-                .merging(prepared.recordExtra) { _, new in new })
+        let record = ZImageRecord.make(request: request, negativePrompt: negative, folder: folder,
+                                       modelHash: ModelFingerprint.of(folder: folder), prepared: prepared,
+                                       dtype: "\(computeType)", device: "\(target)", extra: ["noise": noise ?? ""])
         try PNGFile.write(image, record: record, to: URL(fileURLWithPath: out))
         log("wrote \(out)")
     }

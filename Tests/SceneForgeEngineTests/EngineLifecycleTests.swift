@@ -6,7 +6,7 @@ import Testing
 func runEngine(_ lines: [String], outputDirectory: String) throws -> (events: [EngineEvent], status: Int32) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try sceneforgeBinary())
-    process.arguments = ["engine", "--output-dir", outputDirectory, "--memory-hz", "0"]
+    process.arguments = ["engine", "--model", "scheduled-noise", "--output-dir", outputDirectory, "--memory-hz", "0"]
     let input = Pipe(), output = Pipe()
     process.standardInput = input
     process.standardOutput = output

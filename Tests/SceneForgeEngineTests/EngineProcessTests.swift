@@ -1,5 +1,6 @@
 import Foundation
 import SceneForgeEngine
+import SceneForgeImaging
 import Testing
 
 /// The engine as a real child process (`sceneforge engine`), driven through `EngineClient`.
@@ -26,7 +27,7 @@ struct EngineProcessTests {
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory)))
         let log = EventLog(client)
         defer { client.shutdown() }
-        let output = directory + "/out.ppm"
+        let output = directory + "/out.png"
         let id = try client.submit(JobSpec(id: "full", prompt: "coupon popup over the order button", width: 64, height: 96,
                                            steps: 4, seed: 42, output: output, previewEverySteps: 1, previewSize: 8,
                                            extras: ["layout": .object(["boxes": .int(3)])]))
@@ -58,10 +59,15 @@ struct EngineProcessTests {
         #expect(done.outputs == [output])
         #expect(done.record["seed"] == .int(42))
         #expect(done.record["prompt"] == .string("coupon popup over the order button"))
-        #expect(done.record["extras"]?["layout"]?["boxes"] == .int(3))
+        // Extras the generator does not act on are kept in the record, as JSON text.
+        #expect(done.record["extra"]?["extras.layout"] == .string(#"{"boxes":3}"#))
         #expect(done.record["sampler"] == .string("flow_match_euler"))
-        let image = try ImageFileWriter.readPPM(output)
+        #expect(done.record["id"] == .string("full"))
+        let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: output))
         #expect(image.width == 64 && image.height == 96)
+        // The PNG carries the same record as the done event.
+        let record = try #require(try PNGFile.metadata(contentsOf: URL(fileURLWithPath: output)).record)
+        #expect(try EngineImageFile.json(record) == done.record)
         #expect(client.unfinishedJobs.isEmpty)
     }
 
@@ -76,7 +82,7 @@ struct EngineProcessTests {
             try client.submit(JobSpec(id: id, prompt: prompt, width: 32, height: 32, steps: 3, seed: seed, previewEverySteps: 0))
         }
         try await log.waitForEngineEvent("job d done") { isTerminal($0, job: "d") }
-        let images = try ["a", "b", "c", "d"].map { try ImageFileWriter.readPPM(directory + "/\($0).ppm").pixels }
+        let images = try ["a", "b", "c", "d"].map { try PNGFile.read(contentsOf: URL(fileURLWithPath: directory + "/\($0).png")).pixels }
         #expect(images[0] == images[1])
         #expect(images[0] != images[3]) // another prompt pulls toward another target
         // The model loads once for four jobs with the same model.
@@ -106,7 +112,7 @@ struct EngineProcessTests {
         let queued = log.jobEvents("queued").map(\.type)
         #expect(queued == ["accepted", "cancelled"])
         if case .done? = log.jobEvents("after").last {} else { Issue.record("the job after a cancel did not finish") }
-        #expect(!FileManager.default.fileExists(atPath: directory + "/long.ppm"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/long.png"))
     }
 
     @Test func killedEngineFailsTheRunningJobRestartsAndRunsTheNext() async throws {
@@ -179,8 +185,10 @@ extension EngineProcessTests {
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
+        // The real tiny Z-Image model: slow enough (about 10 ms a step) for the requests to arrive while it runs,
+        // and its full preview is a VAE decode of the denoised estimate.
         try client.submit(JobSpec(id: "slow", prompt: "permission dialog", width: 128, height: 64, steps: 1000, seed: 8,
-                                  previewEverySteps: 0))
+                                  model: ZImageEngineTests.pipelineFolder, previewEverySteps: 0))
         try client.submit(JobSpec(id: "waiting", prompt: "toast", width: 32, height: 32, steps: 1, seed: 8))
         try await log.waitForEngineEvent("a step") { if case .step(let s) = $0 { return s.job == "slow" }; return false }
         let queueRequest = try client.send(.queue)
@@ -195,10 +203,10 @@ extension EngineProcessTests {
         let listing = events.compactMap { if case .queue(let q) = $0, q.replyTo == queueRequest { return q }; return nil }.first
         #expect(listing?.running == "slow" && listing?.queued == ["waiting"])
         let status = events.compactMap { if case .status(let s) = $0 { return s }; return nil }.first
-        #expect(status?.running == "slow" && status?.queued == 1 && status?.loadedModel == "scheduled-noise")
+        #expect(status?.running == "slow" && status?.queued == 1 && status?.loadedModel == ZImageEngineTests.pipelineFolder)
         let full = try #require(events.compactMap { if case .preview(let p) = $0, p.kind == .full { return p }; return nil }.first)
-        #expect(full.encoding == "ppm" && full.width == 128 && full.height == 64)
-        let image = try ImageFileWriter.readPPM(try #require(full.path))
+        #expect(full.encoding == "png" && full.width == 128 && full.height == 64)
+        let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: try #require(full.path)))
         #expect(image.width == 128 && image.height == 64)
     }
 }

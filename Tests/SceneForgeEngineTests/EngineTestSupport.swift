@@ -20,8 +20,10 @@ func temporaryDirectory(_ name: String) throws -> String {
     return path
 }
 
-func engineCommand(outputDirectory: String, memoryHz: Double = 2) throws -> [String] {
+/// An engine whose default model is `model` (the model-free test generator unless a test needs the real one).
+func engineCommand(outputDirectory: String, memoryHz: Double = 2, model: String? = "scheduled-noise") throws -> [String] {
     [try sceneforgeBinary(), "engine", "--output-dir", outputDirectory, "--memory-hz", "\(memoryHz)"]
+        + (model.map { ["--model", $0] } ?? [])
 }
 
 /// Collects a client's events on a background task so tests can wait for conditions on them.

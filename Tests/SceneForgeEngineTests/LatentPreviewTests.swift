@@ -1,5 +1,6 @@
 import Foundation
 import SceneForgeEngine
+import SceneForgeModels
 import SceneForgeTorch
 import Testing
 
@@ -14,12 +15,12 @@ struct LatentPreviewTests {
             for i in 0..<6 { values[channel * 6 + i] = 1 }
             let latents = try Tensor(values, shape: [1, 16, 2, 3])
             let image = try projection.image(from: latents)
-            #expect(image.width == 3 && image.height == 2 && image.pixels.count == 18)
+            #expect(image.width == 3 && image.height == 2 && image.rgbBytes.count == 18 && image.isOpaque)
             let expected = (0..<3).map { c -> UInt8 in
                 let v = ((projection.factors[channel][c] + projection.bias[c] + 1) * 127.5).rounded()
                 return UInt8(max(0, min(255, v)))
             }
-            for pixel in 0..<6 { #expect(Array(image.pixels[pixel * 3..<pixel * 3 + 3]) == expected) }
+            for pixel in 0..<6 { #expect(Array(image.rgbBytes[pixel * 3..<pixel * 3 + 3]) == expected) }
         }
     }
 

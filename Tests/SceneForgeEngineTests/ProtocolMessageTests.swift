@@ -74,7 +74,7 @@ struct ProtocolMessageTests {
         let validator = JobValidator(defaultModel: "scheduled-noise", outputDirectory: "/out", cudaDevices: 0)
         let job = try validator.validate(JobSpec(prompt: "p"), assignedID: "job-1")
         #expect(job.id == "job-1" && job.width == 1024 && job.height == 1024 && job.steps == 8)
-        #expect(job.device == .cpu && job.dtype == .float32 && job.outputPath == "/out/job-1.ppm")
+        #expect(job.device == .cpu && job.dtype == .float32 && job.outputPath == "/out/job-1.png")
         #expect(job.model == "scheduled-noise" && job.preview == .throttled(minimumInterval: 0.1, size: 64))
         #expect(job.seed < 1 << 53)
 

@@ -39,8 +39,8 @@ public struct GeneratedImage: Sendable {
     }
 }
 
-/// The seam between the batch runner and whatever makes pixels: the in-process Z-Image pipeline
-/// today, the engine process (design.md §3) once it lands.
+/// The seam between the batch runner and whatever makes pixels: the engine process (design.md §3,
+/// `EngineBatchGenerator`) or the same generator in this process (`InProcessZImageGenerator`).
 public protocol BatchImageGenerator: AnyObject {
     var name: String { get }
     var capabilities: GeneratorCapabilities { get }
@@ -53,7 +53,8 @@ extension BatchImageGenerator {
     /// Why this generator cannot run `job` as asked, or nil when it can.
     public func unsupportedFeature(of job: BatchJob) -> String? {
         if job.controlScale > 0 && !capabilities.controlNet {
-            return "control_scale \(job.controlScale) (\(name) has no ControlNet yet; set control_scale = 0 to use the layout as ground truth only)"
+            return "control_scale \(job.controlScale) (\(name) has no ControlNet: pass --controlnet PATH, or set control_scale = 0 "
+                + "to use the layout as ground truth only)"
         }
         if !job.loras.isEmpty && !capabilities.loras { return "LoRAs (\(name) cannot apply LoRAs yet)" }
         if job.style != nil && !capabilities.styleReference { return "a style reference (\(name) has no style conditioning yet)" }

@@ -1,43 +1,48 @@
 import Foundation
+import SceneForgeEngine
 import SceneForgeImaging
 import SceneForgeModels
 import SceneForgeTorch
 
-/// Runs jobs on the Z-Image pipeline inside this process, keeping each loaded model folder for
-/// the next job that names it.
+/// Runs jobs on the engine's Z-Image generator inside this process (no child engine), keeping each loaded
+/// model folder for the next job that names it. The same code as the engine runs; what it saves is the child
+/// process: useful for debugging and profiling a batch, and for library callers with no `sceneforge` binary.
 public final class InProcessZImageGenerator: BatchImageGenerator {
     public let name = "the in-process Z-Image pipeline"
-    public let capabilities = GeneratorCapabilities(controlNet: false, loras: false, styleReference: false)
-    public static let sampler = "flow_match_euler"
+    public var capabilities: GeneratorCapabilities { GeneratorCapabilities(controlNet: controlNet != nil, loras: false, styleReference: false) }
 
     private let dtype: DType
     private let device: Device
-    private var pipelines: [String: (pipeline: ZImagePipeline, fingerprint: String)] = [:]
+    private let controlNet: String?
+    private let scratch: URL
+    private let loader = ZImageGeneratorLoader()
+    private var generators: [String: ImageGenerator] = [:]
 
-    public init(dtype: DType = .float32, device: Device = .cpu) {
+    /// `controlNet`: a Z-Image ControlNet for jobs with `control_scale > 0`.
+    public init(dtype: DType = .float32, device: Device = .cpu, controlNet: String? = nil) {
         self.dtype = dtype
         self.device = device
+        self.controlNet = controlNet
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-batch-\(getpid())-\(UUID().uuidString.prefix(8))")
     }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
 
     public func generate(_ job: BatchJob, createdAt: Date, progress: (JobProgress) -> Void) throws -> GeneratedImage {
-        let (pipeline, fingerprint) = try loaded(job.modelPath)
-        var request = TextToImageRequest(prompts: [job.prompt])
-        request.negativePrompts = [job.negativePrompt]
-        (request.width, request.height, request.steps, request.guidance, request.seed) = (job.width, job.height, job.steps, job.guidance, job.seed)
-        let images = try pipeline.generate(request) { step, _ in
-            progress(JobProgress(step: step.index + 1, totalSteps: step.total, elapsed: step.elapsed))
+        let generator = try loaded(job.modelPath)
+        let request = try BatchJobRequest(job, controlNet: controlNet, scratch: scratch)
+        let start = Date()
+        let result = try generator.generate(request.generationJob(job, outputPath: "")) { step, _ in
+            progress(JobProgress(step: step.index, totalSteps: step.total, elapsed: Date().timeIntervalSince(start)))
             return true
         }
-        guard let image = images.first else { throw PipelineError.invalidRequest("the pipeline returned no image") }
-        let record = BatchRecord.make(job, modelHash: fingerprint, sampler: Self.sampler, createdAt: createdAt)
-        return GeneratedImage(image: image, record: record)
+        return GeneratedImage(image: result.image, record: BatchRecord.make(job, generated: result.record, createdAt: createdAt))
     }
 
-    private func loaded(_ path: String) throws -> (ZImagePipeline, String) {
-        if let hit = pipelines[path] { return hit }
-        let folder = URL(fileURLWithPath: path)
-        let entry = (try ZImagePipeline.load(folder: folder, dtype: dtype, device: device), ModelFingerprint.of(folder: folder))
-        pipelines[path] = entry
-        return entry
+    private func loaded(_ path: String) throws -> ImageGenerator {
+        if let hit = generators[path] { return hit }
+        let generator = try loader.load(model: path, dtype: dtype, device: device)
+        generators[path] = generator
+        return generator
     }
 }

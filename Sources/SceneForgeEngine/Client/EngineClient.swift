@@ -57,8 +57,13 @@ public final class EngineClient: @unchecked Sendable {
     private var requestNumber = 0
     private var closed = false
 
-    public init(configuration: Configuration = Configuration()) {
+    /// Called with every event on the thread that receives it, before `events` gets it: for synchronous
+    /// callers (the batch runner) that wait on a lock rather than in a task.
+    private let observer: (@Sendable (Event) -> Void)?
+
+    public init(configuration: Configuration = Configuration(), observer: (@Sendable (Event) -> Void)? = nil) {
         self.configuration = configuration
+        self.observer = observer
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
         signal(SIGPIPE, SIG_IGN)
     }
@@ -82,7 +87,7 @@ public final class EngineClient: @unchecked Sendable {
         })
         engine = process
         running = nil
-        continuation.yield(.engineStarted(process.hello))
+        emit(.engineStarted(process.hello))
         try process.send(RequestLine(id: nextRequestID("hello"), .hello(HelloRequest(client: "sceneforge-client"))))
         for job in pending {
             try sendSubmit(job.spec, on: process)
@@ -174,7 +179,7 @@ public final class EngineClient: @unchecked Sendable {
             }
         }
         lock.unlock()
-        continuation.yield(.engine(event))
+        emit(.engine(event))
     }
 
     private func exited(_ exit: EngineExit, generation process: EngineProcess) {
@@ -189,9 +194,9 @@ public final class EngineClient: @unchecked Sendable {
             let message = "the engine stopped (\(exit.reason)) while running job \(lost); "
                 + (exit.stderrTail.isEmpty ? "it wrote nothing on stderr" : "its last log lines are attached")
                 + ". The job was not retried; the jobs queued after it will run on a new engine."
-            continuation.yield(.engine(.failed(.init(job: lost, message: message, engineLog: exit.stderrTail))))
+            emit(.engine(.failed(.init(job: lost, message: message, engineLog: exit.stderrTail))))
         }
-        continuation.yield(.engineExited(exit))
+        emit(.engineExited(exit))
         if closed { continuation.finish() }
         if restart {
             // Not on the reader thread that is reporting this exit.
@@ -201,6 +206,11 @@ public final class EngineClient: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    private func emit(_ event: Event) {
+        observer?(event)
+        continuation.yield(event)
     }
 
     private func finish(_ job: String) {

@@ -1,4 +1,6 @@
 import Foundation
+import SceneForgeImaging
+import SceneForgeModels
 import SceneForgeTorch
 
 /// A validated job, with every default filled in: what a generator runs.
@@ -63,50 +65,35 @@ public struct StepInfo: Sendable {
     }
 }
 
-/// An 8-bit RGB image, row-major, 3 bytes per pixel.
-public struct RGBImage: Equatable, Sendable {
-    public var width: Int
-    public var height: Int
-    public var pixels: [UInt8]
-
-    public init(width: Int, height: Int, pixels: [UInt8]) {
-        self.width = width
-        self.height = height
-        self.pixels = pixels
-    }
-}
-
 public struct GenerationResult: Sendable {
-    public var image: RGBImage
-    /// What the generator adds to the job's record (model hash, sampler, scheduler settings...).
-    public var record: [String: JSONValue]
+    public var image: RGBAImage
+    /// The full generation record, written into the PNG (and sent in `done`).
+    public var record: GenerationRecord
+    /// The job extras the generator acted on; the engine copies the others into the record as they came.
+    public var usedExtras: Set<String>
 
-    public init(image: RGBImage, record: [String: JSONValue]) {
+    public init(image: RGBAImage, record: GenerationRecord, usedExtras: Set<String> = []) {
         self.image = image
         self.record = record
+        self.usedExtras = usedExtras
     }
-}
-
-/// Thrown by `generate` when `onStep` returned false.
-public struct GenerationCancelled: Error, Sendable {
-    public init() {}
 }
 
 /// A loaded text-to-image model. The engine calls it from one worker thread, one job at a time.
 public protocol ImageGenerator: AnyObject {
     /// Runs one job; calls `onStep` after each denoising step with the latents to preview ([1, C, H/8, W/8]:
-    /// the current estimate of the final latents). Returning false cancels: `generate` then throws
-    /// `GenerationCancelled` and releases the job's tensors before returning.
+    /// the current estimate of the final latents, the denoised x̂0 for a diffusion model). Returning false
+    /// cancels: `generate` then throws the pipeline's `GenerationCancelled` and releases the job's tensors first.
     func generate(_ job: GenerationJob, onStep: (StepInfo, Tensor) -> Bool) throws -> GenerationResult
     /// A full-resolution decode of latents (the VAE for a real model), for `decode_preview` requests.
-    func decode(_ latents: Tensor) throws -> RGBImage
+    func decode(_ latents: Tensor) throws -> RGBAImage
     /// One line naming the model, its size and where it came from.
     var modelDescription: String { get }
 }
 
 /// Loads models by name or path; what the engine uses for `load` requests and for each job's `model`.
 public protocol ImageGeneratorLoader {
-    /// The name a job's absent `model` resolves to.
+    /// The name a job's absent `model` resolves to; "" when none is configured (`validate` then says so).
     var defaultModel: String { get }
     /// A quick check (no loading) that `model` names something loadable; throws an error naming the problem.
     func validate(model: String) throws

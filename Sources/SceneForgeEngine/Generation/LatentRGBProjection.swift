@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeImaging
 import SceneForgeTorch
 
 /// A linear map from 16-channel latents to approximate RGB: cheap previews without the VAE.
@@ -36,7 +37,7 @@ public struct LatentRGBProjection: Sendable {
 
     /// [1, C, h, w] latents → RGB at `scale` times the latent size (nearest upsampling), or shrunk so that
     /// the long side is at most `maxSide` (area averaging, done on the latents before projecting).
-    public func image(from latents: Tensor, maxSide: Int? = nil, scale: Int = 1) throws -> RGBImage {
+    public func image(from latents: Tensor, maxSide: Int? = nil, scale: Int = 1) throws -> RGBAImage {
         guard latents.rank == 4, latents.size(0) == 1, latents.size(1) == channels else {
             throw EngineError("latent preview needs [1, \(channels), h, w] latents, got \(latents.shape)")
         }
@@ -57,7 +58,20 @@ public struct LatentRGBProjection: Sendable {
                 .squeeze(0).permute(1, 2, 0)
             (h, w) = (h * scale, w * scale)
         }
-        let pixels = try rgb.contiguous().to(.uint8).to(.cpu).bytes()
-        return RGBImage(width: w, height: h, pixels: pixels)
+        let opaque = try Tensor.full([h, w, 1], 255, device: rgb.device)
+        let pixels = try Tensor.cat([rgb, opaque], dim: 2).contiguous().to(.uint8).to(.cpu).bytes()
+        return try RGBAImage(width: w, height: h, pixels: pixels)
+    }
+}
+
+extension RGBAImage {
+    /// The `rgb8` preview payload: 3 bytes per pixel, row-major, alpha dropped.
+    public var rgbBytes: [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(width * height * 3)
+        for p in 0..<width * height {
+            bytes.append(pixels[4 * p]); bytes.append(pixels[4 * p + 1]); bytes.append(pixels[4 * p + 2])
+        }
+        return bytes
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeImaging
 import SceneForgeModels
 import SceneForgeTorch
 
@@ -47,20 +48,21 @@ public final class ScheduledNoiseGenerator: ImageGenerator {
                 latents = try latents + velocity * Double(step.dt)
                 let info = StepInfo(index: step.index + 1, total: steps.count, sigma: step.sigmaNext)
                 // The preview is the sample itself: this generator's denoised estimate is always the target.
-                if !onStep(info, latents) { throw GenerationCancelled() }
+                if !onStep(info, latents) { throw GenerationCancelled(afterStep: info.index) }
             }
         }
         let image = try projection.image(from: latents, scale: 8)
-        return GenerationResult(image: image, record: [
-            "model": .string(Self.modelName),
-            "model_description": .string(modelDescription),
-            "sampler": .string("flow_match_euler"),
-            "scheduler_shift": .double(FlowMatchEulerConfig.zImageTurbo.shift),
-            "sigmas": .array(scheduler.sigmas.map { .double(Double($0)) }),
-        ])
+        let sigmas = scheduler.sigmas.map { "\($0)" }.joined(separator: ",")
+        let record = GenerationRecord(
+            id: job.id, prompt: job.prompt, negativePrompt: job.negativePrompt, model: Self.modelName, seed: job.seed,
+            steps: job.steps, sampler: "flow_match_euler", guidance: job.guidance, width: job.width, height: job.height,
+            createdAt: Date(),
+            extra: ["dtype": "\(dtype)", "device": "\(device)", "modelDescription": modelDescription,
+                    "schedulerShift": "\(FlowMatchEulerConfig.zImageTurbo.shift)", "sigmas": sigmas])
+        return GenerationResult(image: image, record: record)
     }
 
-    public func decode(_ latents: Tensor) throws -> RGBImage {
+    public func decode(_ latents: Tensor) throws -> RGBAImage {
         try projection.image(from: latents, scale: 8)
     }
 
@@ -91,31 +93,5 @@ public final class ScheduledNoiseGenerator: ImageGenerator {
             planes.append(try angle.sin() * b + a)
         }
         return try Tensor.cat(planes, dim: 0).unsqueeze(0)
-    }
-}
-
-/// The models this engine can load today: the model-free test generator. The Z-Image pipeline plugs in
-/// here (a loader that knows its checkpoint layout) when it lands.
-public struct BuiltinGeneratorLoader: ImageGeneratorLoader {
-    public let defaultModel: String
-
-    public init(defaultModel: String = ScheduledNoiseGenerator.modelName) {
-        self.defaultModel = defaultModel
-    }
-
-    public func validate(model: String) throws {
-        if model == ScheduledNoiseGenerator.modelName { return }
-        if !FileManager.default.fileExists(atPath: model) {
-            throw EngineError("model '\(model)' not found: no such file or folder, and not a built-in model "
-                + "(built-in: \(ScheduledNoiseGenerator.modelName))")
-        }
-        throw EngineError("model '\(model)': this engine cannot load checkpoints yet (the Z-Image pipeline is not "
-            + "integrated); use --model \(ScheduledNoiseGenerator.modelName)")
-    }
-
-    public func load(model: String, dtype: DType, device: Device) throws -> ImageGenerator {
-        guard dtype.isFloatingPoint else { throw EngineError("dtype \(dtype) is not a floating-point type") }
-        try validate(model: model)
-        return ScheduledNoiseGenerator(dtype: dtype, device: device)
     }
 }

@@ -106,7 +106,7 @@ public enum EngineEvent: Equatable, Sendable {
         public var kind: Kind
         public var width: Int
         public var height: Int
-        /// "rgb8": `data` is base64 of width*height*3 bytes, row-major; "ppm": the image is at `path`.
+        /// "rgb8": `data` is base64 of width*height*3 bytes, row-major; "png": the image is at `path`.
         public var encoding: String
         public var data: String?
         public var path: String?

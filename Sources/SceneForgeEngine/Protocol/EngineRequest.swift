@@ -79,7 +79,7 @@ public struct JobSpec: Codable, Equatable, Sendable {
     public var model: String?
     public var dtype: String?
     public var device: String?
-    /// Where the image is written; nil: `<engine output dir>/<job id>.ppm`.
+    /// Where the image is written; nil: `<engine output dir>/<job id>.png` (a PNG with its generation record).
     public var output: String?
     /// A preview every N steps (0 turns previews off); nil: at most one every `previewIntervalMs`.
     public var previewEverySteps: Int?

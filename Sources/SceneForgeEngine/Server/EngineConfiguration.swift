@@ -9,7 +9,7 @@ public struct EngineConfiguration {
     public var memoryInterval: Double
     public var engineName: String
 
-    public init(loader: ImageGeneratorLoader = BuiltinGeneratorLoader(),
+    public init(loader: ImageGeneratorLoader = ZImageGeneratorLoader(),
                 outputDirectory: String = FileManager.default.currentDirectoryPath,
                 memoryInterval: Double = 0.5, engineName: String = "sceneforge") {
         self.loader = loader

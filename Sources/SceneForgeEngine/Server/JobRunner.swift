@@ -1,4 +1,6 @@
 import Foundation
+import SceneForgeImaging
+import SceneForgeModels
 import SceneForgeTorch
 
 /// The worker thread: takes work from the queue and runs it, keeping the last model loaded between jobs.
@@ -106,10 +108,11 @@ final class JobRunner: @unchecked Sendable {
                 report(info, latents: latents, job: job, generator: generator, progress: &progress)
                 return !queue.cancellation(of: job.id).requested
             }
-            try ImageFileWriter.write(result.image, to: job.outputPath)
+            let record = completeRecord(result, job: job)
+            try EngineImageFile.write(result.image, record: record, to: job.outputPath)
             let seconds = Date().timeIntervalSince(start)
-            writer.send(.done(.init(job: job.id, outputs: [job.outputPath],
-                                    record: record(job, model: model, result: result, seconds: seconds), seconds: seconds)))
+            writer.send(.done(.init(job: job.id, outputs: [job.outputPath], record: try EngineImageFile.json(record),
+                                    seconds: seconds)))
         } catch is GenerationCancelled {
             // The job's tensors are gone with `generate`'s frame; give the allocator's cache back too.
             try? Torch.cudaEmptyCache()
@@ -129,7 +132,7 @@ final class JobRunner: @unchecked Sendable {
                 let image = try projection.image(from: latents, maxSide: size)
                 writer.send(.preview(.init(job: job.id, step: info.index, kind: .thumbnail, width: image.width,
                                            height: image.height, encoding: "rgb8",
-                                           data: Data(image.pixels).base64EncodedString(), path: nil)))
+                                           data: Data(image.rgbBytes).base64EncodedString(), path: nil)))
             } catch {
                 EngineLog.write("job \(job.id): no preview at step \(info.index): \(error)")
             }
@@ -137,10 +140,10 @@ final class JobRunner: @unchecked Sendable {
         if queue.takeDecodeRequest() {
             do {
                 let image = try generator.decode(latents)
-                let path = URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(job.id)-step\(info.index).ppm").path
-                try ImageFileWriter.write(image, to: path)
+                let path = URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(job.id)-step\(info.index).png").path
+                try EngineImageFile.write(image, record: nil, to: path)
                 writer.send(.preview(.init(job: job.id, step: info.index, kind: .full, width: image.width,
-                                           height: image.height, encoding: "ppm", data: nil, path: path)))
+                                           height: image.height, encoding: "png", data: nil, path: path)))
             } catch {
                 writer.send(.error(.init(code: .invalidField, message: "decode_preview failed at step \(info.index): \(error)",
                                          job: job.id, replyTo: nil)))
@@ -158,29 +161,15 @@ final class JobRunner: @unchecked Sendable {
         return "job \(job.id) failed: \(text)"
     }
 
-    /// The full generation record: every input of the job, what the generator adds, and when.
-    private func record(_ job: GenerationJob, model: String, result: GenerationResult, seconds: Double) -> JSONValue {
-        var fields: [String: JSONValue] = [
-            "id": .string(job.id),
-            "prompt": .string(job.prompt),
-            "negative_prompt": .string(job.negativePrompt),
-            "model": .string(model),
-            "seed": .int(Int64(job.seed)),
-            "steps": .int(Int64(job.steps)),
-            "guidance": .double(job.guidance),
-            "width": .int(Int64(job.width)),
-            "height": .int(Int64(job.height)),
-            "dtype": .string("\(job.dtype)"),
-            "device": .string("\(job.device)"),
-            "extras": .object(job.extras),
-            "outputs": .array([.string(job.outputPath)]),
-            "created": .string(ISO8601DateFormatter().string(from: Date())),
-            "seconds": .double(seconds),
-        ]
-        for (key, value) in result.record where fields[key] == nil || key == "model" {
-            fields[key] = value
+    /// The generator's record with the job's id and every job extra the generator did not act on, as JSON text
+    /// under `extras.<key>` (so nothing a client attached is lost).
+    private func completeRecord(_ result: GenerationResult, job: GenerationJob) -> GenerationRecord {
+        var record = result.record
+        record.id = job.id
+        for (key, value) in job.extras where !result.usedExtras.contains(key) {
+            record.extra["extras.\(key)"] = value.stringValue ?? EngineImageFile.jsonText(value)
         }
-        return .object(fields)
+        return record
     }
 }
 

@@ -27,7 +27,7 @@ struct JobValidator {
         let device = try resolveDevice(spec.device, field: "job.device")
         let dtype = try resolveDType(spec.dtype, device: device, field: "job.dtype")
         let output = try spec.output.map { try validatePath($0, field: "job.output") }
-            ?? URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(id).ppm").path
+            ?? URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(id).png").path
         return GenerationJob(id: id, prompt: spec.prompt, negativePrompt: spec.negativePrompt ?? "", width: width,
                              height: height, steps: steps, guidance: guidance, seed: seed, model: spec.model ?? defaultModel,
                              dtype: dtype, device: device, outputPath: output, preview: try previewPolicy(spec),

@@ -30,14 +30,31 @@ public struct TextToImageRequest: Sendable {
 
 /// The denoising loop's report after each step; `elapsed` counts from the first step.
 public struct DenoisingStep: Sendable {
+    /// 0-based among the steps that run (an edit skips the schedule's first steps).
     public let index: Int
     public let total: Int
     public let elapsed: TimeInterval
+    /// The noise level of the latents after this step (0 after the last one).
+    public let sigma: Float
+    /// The model's current estimate of the clean latents, [B, C, h, w] float32: x̂0 = x_t − σ_t·v, with x_t the
+    /// latents this step started from at noise level σ_t and v the velocity it stepped with (flow matching:
+    /// x_t = (1 − σ)·x0 + σ·noise, so v = noise − x0). Inpainting blends it with the source latents outside the
+    /// mask, like the latents. Equal to the latents after the last step. What a preview should show.
+    public let denoised: Tensor
+
+    public init(index: Int, total: Int, elapsed: TimeInterval, sigma: Float, denoised: Tensor) {
+        self.index = index
+        self.total = total
+        self.elapsed = elapsed
+        self.sigma = sigma
+        self.denoised = denoised
+    }
 }
 
-public struct GenerationCancelled: Error, CustomStringConvertible {
+public struct GenerationCancelled: Error, CustomStringConvertible, Sendable {
     public let afterStep: Int
     public var description: String { "generation cancelled after step \(afterStep)" }
+    public init(afterStep: Int) { self.afterStep = afterStep }
 }
 
 public enum PipelineError: Error, CustomStringConvertible {
@@ -223,14 +240,18 @@ public final class ZImagePipeline {
                 }
                 // The transformer predicts the negated flow; the scheduler steps x ← x + dt·(−out).
                 let noisePrediction = try -Tensor.stack(velocities, dim: 0).squeeze(2)
+                var denoised = try latents - noisePrediction * Double(step.sigma)
                 latents = try latents + noisePrediction * Double(step.dt)
                 if let source, let mask = source.mask {
                     // Inpaint blend: outside the mask, the source noised to the next step's level (clean at the end).
                     let kept = i + 1 < steps.count
                         ? try Self.scaleNoise(source.latents, sigma: step.sigmaNext, noise: noise) : source.latents
                     latents = try (1 - mask) * kept + mask * latents
+                    denoised = try (1 - mask) * source.latents + mask * denoised
                 }
-                let report = DenoisingStep(index: i, total: steps.count, elapsed: Date().timeIntervalSince(start))
+                let last = i + 1 == steps.count
+                let report = DenoisingStep(index: i, total: steps.count, elapsed: Date().timeIntervalSince(start),
+                                           sigma: last ? 0 : step.sigmaNext, denoised: last ? latents : denoised)
                 guard try onStep(report, latents) else { throw GenerationCancelled(afterStep: i + 1) }
             }
             return latents

@@ -1,55 +1,65 @@
-import ArgumentParser
 import Foundation
 import SceneForgeImaging
 import SceneForgeModels
 import SceneForgeScenes
 import SceneForgeTorch
 
-/// `generate`'s image conditioning: ControlNet control (a layout or a PNG), a source image for
-/// img2img/inpainting, its mask (a PNG or a layout's anomaly boxes) and paste-back.
-struct GenerateConditioning {
-    var controlnet: String?
-    var control: String?
-    var controlStyle: String
-    var controlScale: Double
-    var controlStart: Double
-    var controlEnd: Double
-    var strength: Double?
-    var mask: String?
-    var maskLayout: String?
-    var pasteBack: Bool
-    var feather: Int
-    let initPath: String?
-    let source: RGBAImage?
+/// A job's image conditioning: ControlNet control (a layout id or a PNG control image), a source image for
+/// img2img/inpainting, its mask (a PNG or a layout's anomaly boxes) and paste-back. One implementation for
+/// `sceneforge generate`, the engine's jobs and batches; each front end only maps its own inputs onto it
+/// (flags, job extras, scenario settings).
+public struct ImageConditioning {
+    public var controlnet: String?
+    public var control: String?
+    public var controlStyle: String
+    public var controlScale: Double
+    public var controlStart: Double
+    public var controlEnd: Double
+    public var strength: Double?
+    public var mask: String?
+    public var maskLayout: String?
+    public var pasteBack: Bool
+    public var feather: Int
+    public let initPath: String?
+    public let source: RGBAImage?
 
-    init(controlnet: String?, control: String?, controlStyle: String, controlScale: Double, controlStart: Double,
-         controlEnd: Double, initImage: String?, strength: Double?, mask: String?, maskLayout: String?, pasteBack: Bool,
-         feather: Int) throws {
+    /// Reads the source image and checks that the settings fit together; errors name the setting.
+    public init(controlnet: String? = nil, control: String? = nil, controlStyle: String = "segmentation",
+                controlScale: Double = 0.75, controlStart: Double = 0, controlEnd: Double = 1, initImage: String? = nil,
+                strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil, pasteBack: Bool = false,
+                feather: Int = 0) throws {
         (self.controlnet, self.control, self.controlStyle, self.controlScale) = (controlnet, control, controlStyle, controlScale)
         (self.controlStart, self.controlEnd, self.strength, self.mask) = (controlStart, controlEnd, strength, mask)
         (self.maskLayout, self.pasteBack, self.feather, initPath) = (maskLayout, pasteBack, feather, initImage)
         source = try initImage.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         guard (controlnet == nil) == (control == nil) else {
-            throw ValidationError(controlnet == nil ? "--control needs --controlnet PATH" : "--controlnet needs --control LAYOUT_ID|IMAGE.png")
+            throw ConditioningError(controlnet == nil ? "a control (layout id or PNG) needs a ControlNet (controlnet PATH)"
+                : "a ControlNet needs a control: a layout id or a PNG control image")
+        }
+        guard controlScale.isFinite, controlScale >= 0 else {
+            throw ConditioningError("the control scale must be a number ≥ 0 (got \(controlScale))")
         }
         guard controlStart >= 0, controlEnd <= 1, controlStart < controlEnd else {
-            throw ValidationError("--control-start/--control-end must satisfy 0 ≤ start < end ≤ 1 (got \(controlStart), \(controlEnd))")
+            throw ConditioningError("control start/end must satisfy 0 ≤ start < end ≤ 1 (got \(controlStart), \(controlEnd))")
         }
-        guard mask == nil || initImage != nil else { throw ValidationError("--mask needs --init IMAGE (the image to inpaint)") }
-        guard !pasteBack || mask != nil else { throw ValidationError("--paste-back needs --mask (what to keep is outside it)") }
-        guard feather >= 0 else { throw ValidationError("--feather must not be negative (got \(feather))") }
+        guard mask == nil || initImage != nil else { throw ConditioningError("a mask needs an init image (the image to inpaint)") }
+        guard !pasteBack || mask != nil else { throw ConditioningError("paste-back needs a mask (what to keep is outside it)") }
+        guard feather >= 0 else { throw ConditioningError("feather must not be negative (got \(feather))") }
     }
 
-    var sourceSize: (width: Int, height: Int)? { source.map { ($0.width, $0.height) } }
+    public var isEmpty: Bool { controlnet == nil && source == nil }
+
+    public var sourceSize: (width: Int, height: Int)? { source.map { ($0.width, $0.height) } }
 
     /// Fills the request's edit and control for its size; the result finishes the decoded image and the record.
-    func apply(to request: inout TextToImageRequest, pipeline: ZImagePipeline, dtype: DType,
-               device: Device) throws -> PreparedConditioning {
+    /// `loadControlNet` lets a long-lived caller (the engine) keep ControlNets loaded between jobs.
+    public func apply(to request: inout TextToImageRequest, pipeline: ZImagePipeline, dtype: DType, device: Device,
+                      loadControlNet: ((URL) throws -> ZImageControlNet)? = nil) throws -> PreparedConditioning {
         var prepared = PreparedConditioning()
         let (width, height) = (request.width, request.height)
         var editMask: RGBAImage?
         if let source {
-            try Self.expectSize(source, width, height, what: "--init \(initPath ?? "")")
+            try Self.expectSize(source, width, height, what: "the init image \(initPath ?? "")")
             var edit = ImageEdit(image: try ZImagePipeline.imageTensor(source), strength: strength ?? (mask == nil ? 0.6 : 1.0))
             prepared.recordExtra["init"] = initPath
             prepared.recordExtra["strength"] = "\(edit.strength)"
@@ -62,8 +72,9 @@ struct GenerateConditioning {
             request.edit = edit
         }
         if let controlnet, let control {
-            let net = try ZImageControlNet.load(URL(fileURLWithPath: controlnet), transformer: pipeline.transformer.config,
-                                                dtype: dtype, device: device)
+            let url = URL(fileURLWithPath: controlnet)
+            let net = try loadControlNet?(url)
+                ?? ZImageControlNet.load(url, transformer: pipeline.transformer.config, dtype: dtype, device: device)
             let image = try controlImage(control, width: width, height: height, prepared: &prepared)
             var guidance = ControlGuidance(controlNet: net, image: try ZImagePipeline.imageTensor(image), scale: controlScale)
             (guidance.start, guidance.end) = (controlStart, controlEnd)
@@ -72,7 +83,7 @@ struct GenerateConditioning {
             }
             request.control = guidance
             prepared.controlName = control
-            prepared.recordExtra.merge(["controlnet": controlnet, "controlnetVersion": net.config.versionName,
+            prepared.recordExtra.merge(["controlnet": url.path, "controlnetVersion": net.config.versionName,
                                         "controlStyle": controlStyle, "controlStart": "\(controlStart)",
                                         "controlEnd": "\(controlEnd)"]) { _, new in new }
         }
@@ -85,28 +96,25 @@ struct GenerateConditioning {
     }
 
     private func controlImage(_ control: String, width: Int, height: Int, prepared: inout PreparedConditioning) throws -> RGBAImage {
-        if control.lowercased().hasSuffix(".png") || FileManager.default.fileExists(atPath: control) {
+        if Self.isImagePath(control) {
             let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: control))
-            try Self.expectSize(image, width, height, what: "--control \(control)")
+            try Self.expectSize(image, width, height, what: "the control image \(control)")
             return image
-        }
-        guard let style = ControlStyle(rawValue: controlStyle) else {
-            throw ValidationError("--control-style must be one of \(ControlStyle.allCases.map(\.rawValue)) (got \(controlStyle))")
         }
         let rasterizer = try LayoutRasterizer(layout: Self.layout(control), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
-        return try Self.rgba(rasterizer.controlImage(style: style))
+        return try Self.controlImage(rasterizer, style: controlStyle)
     }
 
     private func maskImage(_ mask: String, width: Int, height: Int, prepared: inout PreparedConditioning) throws -> RGBAImage {
         guard mask == "from-layout" else {
             let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: mask))
-            try Self.expectSize(image, width, height, what: "--mask \(mask)")
+            try Self.expectSize(image, width, height, what: "the mask \(mask)")
             return image
         }
-        let isImage = control.map { $0.lowercased().hasSuffix(".png") || FileManager.default.fileExists(atPath: $0) } ?? true
+        let isImage = control.map(Self.isImagePath) ?? true
         guard let id = maskLayout ?? (isImage ? nil : control) else {
-            throw ValidationError("--mask from-layout needs --mask-layout ID (or a layout id as --control)")
+            throw ConditioningError("a mask from-layout needs a mask layout id (or a layout id as the control)")
         }
         let rasterizer = try LayoutRasterizer(layout: Self.layout(id), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
@@ -114,10 +122,23 @@ struct GenerateConditioning {
         return try Self.rgba(rasterizer.inpaintingMask())
     }
 
+    /// A control is an image when it names a PNG or an existing file; otherwise it is a layout id.
+    static func isImagePath(_ control: String) -> Bool {
+        control.lowercased().hasSuffix(".png") || FileManager.default.fileExists(atPath: control)
+    }
+
+    /// A layout's control image in one of the `ControlStyle`s, as the ControlNet sees it.
+    public static func controlImage(_ rasterizer: LayoutRasterizer, style: String) throws -> RGBAImage {
+        guard let style = ControlStyle(rawValue: style) else {
+            throw ConditioningError("the control style must be one of \(ControlStyle.allCases.map(\.rawValue)) (got \(style))")
+        }
+        return try rgba(rasterizer.controlImage(style: style))
+    }
+
     static func layout(_ id: String) throws -> Layout {
         let catalog = try SceneCatalog.builtIn()
         guard let layout = catalog.layout(id: id) else {
-            throw ValidationError("no layout '\(id)' (known: \(catalog.layouts.map(\.id).sorted().joined(separator: ", ")))")
+            throw ConditioningError("no layout '\(id)' (known: \(catalog.layouts.map(\.id).sorted().joined(separator: ", ")))")
         }
         return layout
     }
@@ -132,18 +153,20 @@ struct GenerateConditioning {
 
     static func expectSize(_ image: RGBAImage, _ width: Int, _ height: Int, what: String) throws {
         guard image.width == width, image.height == height else {
-            throw ValidationError("\(what) is \(image.width)x\(image.height) but the output is \(width)x\(height)")
+            throw ConditioningError("\(what) is \(image.width)x\(image.height) but the output is \(width)x\(height)")
         }
     }
 }
 
 /// What `apply` leaves for after decoding: paste-back and the record's fields.
-struct PreparedConditioning {
-    var controlName: String?
-    var anomalyBoxes: [GenerationRecord.AnomalyBox] = []
-    var anomalyType: String?
-    var recordExtra: [String: String] = [:]
-    var pasteBack: (source: RGBAImage, region: [Bool], feather: Int)?
+public struct PreparedConditioning {
+    public var controlName: String?
+    public var anomalyBoxes: [GenerationRecord.AnomalyBox] = []
+    public var anomalyType: String?
+    public var recordExtra: [String: String] = [:]
+    public var pasteBack: (source: RGBAImage, region: [Bool], feather: Int)?
+
+    public init() {}
 
     mutating func noteAnomalies(of rasterizer: LayoutRasterizer) {
         guard anomalyBoxes.isEmpty else { return }
@@ -153,8 +176,14 @@ struct PreparedConditioning {
         }
     }
 
-    func finish(_ image: RGBAImage) throws -> RGBAImage {
+    public func finish(_ image: RGBAImage) throws -> RGBAImage {
         guard let pasteBack else { return image }
         return try PasteBack.apply(generated: image, source: pasteBack.source, mask: pasteBack.region, feather: pasteBack.feather)
     }
+}
+
+/// Conditioning settings that do not fit together, or an input that cannot be used.
+public struct ConditioningError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

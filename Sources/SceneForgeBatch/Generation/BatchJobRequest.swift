@@ -1,0 +1,51 @@
+import Foundation
+import SceneForgeEngine
+import SceneForgeImaging
+import SceneForgeScenes
+
+/// A batch job as the engine's generators take it: the job's settings, plus its ControlNet conditioning in the
+/// engine's `extras` vocabulary (docs/protocol.md), drawn through the same `ImageConditioning` code as
+/// `sceneforge generate`. The control image is the job's layout rasterised at the image size, written as a PNG
+/// (so a scenario's own layouts work too, not only the engine's built-in ones).
+struct BatchJobRequest {
+    let extras: [String: JSONValue]
+
+    /// `controlNet`: the ControlNet for jobs with `control_scale > 0`; `scratch`: where control images go.
+    init(_ job: BatchJob, controlNet: String?, scratch: URL) throws {
+        guard job.controlScale > 0 else { extras = [:]; return }
+        guard let controlNet else { throw OutputError("scene '\(job.scene)' asks for control_scale \(job.controlScale) but no ControlNet was given") }
+        guard let layout = job.layout else {
+            throw OutputError("scene '\(job.scene)' asks for control_scale \(job.controlScale) but has no layout to draw the control image from")
+        }
+        let rasterizer = try LayoutRasterizer(layout: layout, width: job.width, height: job.height)
+        let image = try ImageConditioning.controlImage(rasterizer, style: "segmentation")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let path = scratch.appendingPathComponent("\(job.id)-control.png")
+        try PNGFile.write(image, record: nil, to: path)
+        extras = ["controlnet": .string(controlNet), "control": .string(path.path), "control_scale": .double(job.controlScale)]
+    }
+
+    func generationJob(_ job: BatchJob, outputPath: String) -> GenerationJob {
+        GenerationJob(id: job.id, prompt: job.prompt, negativePrompt: job.negativePrompt, width: job.width, height: job.height,
+                      steps: job.steps, guidance: job.guidance, seed: job.seed, model: job.modelPath, outputPath: outputPath,
+                      preview: .off, extras: extras)
+    }
+
+    func jobSpec(_ job: BatchJob, outputPath: String, dtype: String?, device: String?) -> JobSpec {
+        JobSpec(id: job.id, prompt: job.prompt, negativePrompt: job.negativePrompt, width: job.width, height: job.height,
+                steps: job.steps, guidance: job.guidance, seed: job.seed, model: job.modelPath, dtype: dtype, device: device,
+                output: outputPath, previewEverySteps: 0, extras: extras)
+    }
+}
+
+extension BatchRecord {
+    /// The batch's record for `job`, with what only the generator knows taken from the record it made
+    /// (model hash, sampler, the ControlNet and how it was applied).
+    static func make(_ job: BatchJob, generated: GenerationRecord, createdAt: Date) -> GenerationRecord {
+        var record = make(job, modelHash: generated.modelHash, sampler: generated.sampler, createdAt: createdAt)
+        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd"] {
+            if let value = generated.extra[key] { record.extra[key] = value }
+        }
+        return record
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A job's `extras` as image conditioning (docs/protocol.md, "Image conditioning extras"): the same settings as
+/// `sceneforge generate`'s flags, in snake_case.
+extension ImageConditioning {
+    /// The extras keys this reads; any other key is only copied into the record.
+    public static let extrasKeys: Set<String> = [
+        "controlnet", "control", "control_style", "control_scale", "control_start", "control_end",
+        "init", "strength", "mask", "mask_layout", "paste_back", "feather",
+    ]
+
+    public init(extras: [String: JSONValue]) throws {
+        func string(_ key: String) throws -> String? {
+            guard let value = extras[key] else { return nil }
+            guard let text = value.stringValue, !text.isEmpty else { throw ConditioningError("field 'job.extras.\(key)' must be a non-empty string") }
+            return text
+        }
+        func number(_ key: String) throws -> Double? {
+            guard let value = extras[key] else { return nil }
+            guard let number = value.doubleValue, number.isFinite else { throw ConditioningError("field 'job.extras.\(key)' must be a number") }
+            return number
+        }
+        var pasteBack = false
+        if let value = extras["paste_back"] {
+            guard case .bool(let flag) = value else { throw ConditioningError("field 'job.extras.paste_back' must be true or false") }
+            pasteBack = flag
+        }
+        var feather = 0
+        if let value = extras["feather"] {
+            guard let whole = value.intValue, (0...4096).contains(whole) else {
+                throw ConditioningError("field 'job.extras.feather' must be a whole number of pixels in 0...4096")
+            }
+            feather = Int(whole)
+        }
+        try self.init(controlnet: string("controlnet"), control: string("control"),
+                      controlStyle: string("control_style") ?? "segmentation", controlScale: number("control_scale") ?? 0.75,
+                      controlStart: number("control_start") ?? 0, controlEnd: number("control_end") ?? 1,
+                      initImage: string("init"), strength: number("strength"), mask: string("mask"),
+                      maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather)
+    }
+}
