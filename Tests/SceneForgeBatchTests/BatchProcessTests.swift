@@ -29,15 +29,29 @@ struct BatchProcessTests {
         let logs = folder.deletingLastPathComponent().appendingPathComponent("killed-log.txt")
         var doneCounts: [Int] = []
         var delays: [Double] = []
-        for _ in 0..<4 {
-            let delay = Double.random(in: 0.3...4.0)
-            delays.append(delay)
+        func imageCount() -> Int {
+            let images = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path)) ?? []
+            return images.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.count
+        }
+        for round in 0..<4 {
             let process = try Support.start(arguments, logs: logs)
-            Thread.sleep(forTimeInterval: delay)
+            let start = Date()
+            if round == 0 {
+                // Once during start-up (engine spawn, model load, first job)...
+                Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.5))
+            } else {
+                // ...then after at least one more image has landed, at a random moment within the next job or so,
+                // so the kills fall mid-batch however busy the machine is.
+                let before = doneCounts.last ?? 0
+                while imageCount() <= before, process.isRunning, Date().timeIntervalSince(start) < 120 {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+                Thread.sleep(forTimeInterval: Double.random(in: 0...1.5))
+            }
+            delays.append(Date().timeIntervalSince(start))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let images = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path)) ?? []
-            doneCounts.append(images.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.count)
+            doneCounts.append(imageCount())
         }
         // The kills must have landed mid-batch, or this test proves nothing.
         #expect(doneCounts.contains { $0 > 0 && $0 < 20 }, "images after each kill: \(doneCounts), delays \(delays)")
