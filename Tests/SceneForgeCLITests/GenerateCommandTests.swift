@@ -75,7 +75,8 @@ struct GenerateCommandTests {
             (["generate", "--model", model, "--prompt", "x", "--noise", folder.appendingPathComponent("none.safetensors").path, "--out", out], "none.safetensors"),
         ]
         for (arguments, expected) in cases {
-            let result = try CommandRunner.run(arguments)
+            // No default model either, so a run without --model has nothing to fall back on.
+            let result = try CommandRunner.run(arguments, environment: ["SCENEFORGE_MODEL": "none"])
             #expect(result.status != 0, "\(arguments)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out))

@@ -155,7 +155,7 @@ struct ZImageEngineTests {
         let directory = try temporaryDirectory("zimage-missing")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var environment = ProcessInfo.processInfo.environment
-        environment["SCENEFORGE_MODEL"] = nil
+        environment["SCENEFORGE_MODEL"] = "none"   // whatever models/default holds, this engine has no default
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0, model: nil),
                                                        environment: environment))
         let log = EventLog(client)
@@ -169,7 +169,7 @@ struct ZImageEngineTests {
         try await log.waitForEngineEvent("the good job done", timeout: 120) { isTerminal($0, job: "fine") }
         let errors = log.engineEvents.compactMap { if case .error(let e) = $0 { return e }; return nil }
         #expect(errors.contains { $0.job == "gone" && $0.code == .modelUnavailable && $0.message.contains(directory + "/no-such-zimage") })
-        #expect(errors.contains { $0.job == "nodefault" && $0.message.contains("no default model is configured") })
+        #expect(errors.contains { $0.job == "nodefault" && $0.message.contains("no default model found") })
         #expect(errors.contains { $0.job == "notafolder" && $0.message.contains("no model_index.json") })
         if case .done? = log.jobEvents("fine").last {} else { Issue.record("fine: \(log.jobEvents("fine").map(\.type))") }
     }

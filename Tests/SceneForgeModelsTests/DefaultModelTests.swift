@@ -23,6 +23,11 @@ struct DefaultModelTests {
         #expect(located?.path != candidates.first?.path)
     }
 
+    @Test func noneTurnsTheDefaultOff() {
+        #expect(DefaultModel.candidates(environment: [DefaultModel.variable: "none"]).isEmpty)
+        #expect { try DefaultModel.locate(environment: [DefaultModel.variable: "none"]) } throws: { "\($0)".contains("SCENEFORGE_MODEL=none") }
+    }
+
     @Test func theErrorSaysWhereItLooked() {
         let error = PipelineError.noDefaultModel(searched: ["/a/models/default", "/b/models/default"])
         #expect("\(error)".contains("/a/models/default"))

@@ -6,10 +6,12 @@ import Foundation
 /// 3. `models/default` in the source checkout the executable was built in
 ///    (SwiftPM puts it in `.build/<triple>/<config>/`, three levels below the checkout),
 /// 4. `share/sceneforge/models/default` beside the executable's `bin/` (an installed layout).
+/// `SCENEFORGE_MODEL=none` turns the default off: every run must then name its model.
 public enum DefaultModel {
     public static let variable = "SCENEFORGE_MODEL"
 
     public static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+        if environment[variable] == "none" { return [] }
         var urls: [URL] = []
         if let explicit = environment[variable], !explicit.isEmpty { urls.append(URL(fileURLWithPath: explicit)) }
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -28,6 +30,6 @@ public enum DefaultModel {
         if let found = urls.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("model_index.json").path) }) {
             return found
         }
-        throw PipelineError.noDefaultModel(searched: urls.map(\.path))
+        throw PipelineError.noDefaultModel(searched: urls.isEmpty ? ["nowhere: \(variable)=none"] : urls.map(\.path))
     }
 }
