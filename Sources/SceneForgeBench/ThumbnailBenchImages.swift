@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeSynth
 import SceneForgeImaging
 
 /// Synthetic test images for the thumbnail benchmark: phone-screen-like UI (bars, text-like
@@ -51,7 +52,7 @@ struct BenchCanvas {
     }
 
     /// A line of "text": words as dark bars with gaps, like glyph runs seen from afar.
-    mutating func textLine(x: Int, y: Int, maxWidth: Int, size: Int, color: (UInt8, UInt8, UInt8), rng: inout SplitMix64) {
+    mutating func textLine(x: Int, y: Int, maxWidth: Int, size: Int, color: (UInt8, UInt8, UInt8), rng: inout SeededRandom) {
         var px = x
         while px < x + maxWidth {
             let word = Int(rng.next() % UInt64(size * 4)) + size
@@ -68,22 +69,9 @@ struct BenchCanvas {
     func image() throws -> RGBAImage { try RGBAImage(width: width, height: height, pixels: pixels) }
 }
 
-/// Small, fast, seedable PRNG (SplitMix64) so the images are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 enum BenchImages {
     static func uiScreen(seed: UInt64, accent: (UInt8, UInt8, UInt8), modal: Bool) throws -> RGBAImage {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         var c = BenchCanvas(width: 720, height: 1440, color: (242, 242, 246))
         c.fill(x: 0, y: 0, w: 720, h: 48, color: (20, 20, 24))                        // status bar
         c.textLine(x: 24, y: 16, maxWidth: 80, size: 16, color: (240, 240, 240), rng: &rng)
@@ -118,7 +106,7 @@ enum BenchImages {
     }
 
     static func photo(seed: UInt64, width: Int, height: Int) throws -> RGBAImage {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         var c = BenchCanvas(width: width, height: height, color: (0, 0, 0))
         let f1 = 2 + rng.unit() * 3, f2 = 1 + rng.unit() * 2, phase = rng.unit() * 6
         for y in 0..<height {

@@ -14,6 +14,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return Self.mix(state)
     }
 
+    /// A seed for stream `index` of `seed`, for independent streams (training data, each step's noise...).
+    public static func derive(_ seed: UInt64, _ index: UInt64) -> UInt64 {
+        var g = SeededRandom(seed: seed ^ (index &* 0xD1B5_4A32_D192_ED03))
+        return g.next()
+    }
+
     /// A uniform value in 0..<1.
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 

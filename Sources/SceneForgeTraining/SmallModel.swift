@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeSynth
 import SafeTensors
 import SceneForgeModels
 import SceneForgeText
@@ -93,7 +94,7 @@ public final class SmallModel {
     public static func fresh(_ config: TrainingConfig) throws -> SmallModel {
         let streams = ["vae": UInt64(1), "text_encoder": 2, "transformer": 3]
         return try build(Components.of(config)) { name in
-            try Weights(source: .initialize(seed: SplitMix64.derive(config.seed, streams[name] ?? 0)),
+            try Weights(source: .initialize(seed: SeededRandom.derive(config.seed, streams[name] ?? 0)),
                         dtype: dtype(of: name, config), device: config.parsedDevice)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeSynth
 import SafeTensors
 import SceneForgeImaging
 import SceneForgeModels
@@ -117,8 +118,8 @@ public final class Trainer {
     /// stage and the step, which is what makes a resumed run identical to an uninterrupted one.
     func stepLoss(step: Int) throws -> Tensor {
         let streamIndex = UInt64(stage == .vae ? 1 : 2) << 40 | UInt64(step)
-        let streamSeed = SplitMix64.derive(config.seed, streamIndex)
-        var picker = SplitMix64(seed: streamSeed)
+        let streamSeed = SeededRandom.derive(config.seed, streamIndex)
+        var picker = SeededRandom(seed: streamSeed)
         let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
         let generator = try Generator(seed: streamSeed)
         let device = config.parsedDevice

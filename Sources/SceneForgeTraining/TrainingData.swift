@@ -35,7 +35,7 @@ public struct TrainingData {
     /// `count` samples at `width`x`height`, cycling through the catalog's layouts.
     public static func layouts(catalog: SceneCatalog, count: Int, width: Int, height: Int, jitter: Double, seed: UInt64) throws -> TrainingData {
         guard !catalog.layouts.isEmpty else { throw TrainingError("the scene catalog has no layouts to train on") }
-        var rng = SplitMix64(seed: SplitMix64.derive(seed, 0xDA7A))
+        var rng = SeededRandom(seed: SeededRandom.derive(seed, 0xDA7A))
         var samples: [TrainingSample] = []
         for i in 0..<count {
             let layout = catalog.layouts[i % catalog.layouts.count]
@@ -51,7 +51,7 @@ public struct TrainingData {
     public static func screens(catalog: SceneCatalog, styles: [AppStyle] = AppStyle.builtIn, count: Int, width: Int, height: Int,
                                jitter: Double, seed: UInt64) throws -> TrainingData {
         guard !catalog.layouts.isEmpty, !styles.isEmpty else { throw TrainingError("no layouts or app styles to render training screens from") }
-        var rng = SplitMix64(seed: SplitMix64.derive(seed, 0x5C4EE7))
+        var rng = SeededRandom(seed: SeededRandom.derive(seed, 0x5C4EE7))
         var samples: [TrainingSample] = []
         for i in 0..<count {
             let layout = catalog.layouts[i % catalog.layouts.count]
@@ -92,7 +92,7 @@ public struct TrainingData {
     }
 
     /// Moves every box by up to `amount` of the canvas in x and y, kept inside the canvas.
-    static func jitterBoxes(_ layout: Layout, by amount: Double, using rng: inout SplitMix64) -> Layout {
+    static func jitterBoxes(_ layout: Layout, by amount: Double, using rng: inout SeededRandom) -> Layout {
         guard amount > 0 else { return layout }
         var out = layout
         out.boxes = layout.boxes.map { box in
