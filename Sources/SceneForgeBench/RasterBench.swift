@@ -17,10 +17,10 @@ struct RasterBench: ParsableCommand {
     func run() throws {
         let catalog = try SceneCatalog.builtIn()
         let size = try RasterSize(width: width, height: height)
-        let reference = Self.milliseconds(iterations * catalog.layouts.count) {
+        let reference = Timing.meanMilliseconds(iterations * catalog.layouts.count) {
             var buffer = [UInt8](repeating: 0, count: size.width * size.height * 3)
             buffer.withUnsafeMutableBytes { bytes in if let base = bytes.baseAddress { memset(base, 255, bytes.count) } }
-            Self.keep(buffer[buffer.count / 2])
+            Timing.keep(buffer[buffer.count / 2])
         }
         print("raster \(size), \(catalog.layouts.count) layouts x \(iterations) iterations")
         print(String(format: "  reference (alloc + fill RGB buffer): %.3f ms", reference))
@@ -35,8 +35,8 @@ struct RasterBench: ParsableCommand {
             for layout in catalog.layouts {
                 let rasterizer = LayoutRasterizer(layout: layout, size: size)
                 var failure: Error?
-                let ms = Self.milliseconds(iterations) {
-                    do { Self.keep(try render(rasterizer).pixels[0]) } catch { failure = error }
+                let ms = Timing.meanMilliseconds(iterations) {
+                    do { Timing.keep(try render(rasterizer).pixels[0]) } catch { failure = error }
                 }
                 if let failure { throw failure }
                 total += ms
@@ -60,14 +60,4 @@ struct RasterBench: ParsableCommand {
         print("  wrote \(catalog.layouts.count * 3) images to \(folder.path)")
     }
 
-    /// Mean wall-clock milliseconds of `body` over `count` runs.
-    private static func milliseconds(_ count: Int, _ body: () -> Void) -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<max(count, 1) { body() }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(max(count, 1))
-    }
-
-    /// Keeps the optimiser from deleting work whose result is otherwise unused.
-    @inline(never) private static func keep(_ value: UInt8) { sink &+= value }
-    nonisolated(unsafe) private static var sink: UInt8 = 0
 }

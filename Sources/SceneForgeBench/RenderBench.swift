@@ -19,10 +19,10 @@ struct RenderBench: ParsableCommand {
         let layouts = try SceneCatalog.builtIn().layouts
         let styles = AppStyle.builtIn
         let count = layouts.count * styles.count * seeds
-        let reference = Self.milliseconds(count) {
+        let reference = Timing.meanMilliseconds(count) {
             var buffer = [UInt8](repeating: 0, count: width * height * 4)
             buffer.withUnsafeMutableBytes { bytes in if let base = bytes.baseAddress { memset(base, 255, bytes.count) } }
-            Self.keep(buffer[buffer.count / 2])
+            Timing.keep(buffer[buffer.count / 2])
         }
         print("render \(width)x\(height), \(layouts.count) layouts x \(styles.count) styles x \(seeds) seeds = \(count) screens")
         print(String(format: "  reference (alloc + fill RGBA buffer): %.4f ms", reference))
@@ -32,8 +32,8 @@ struct RenderBench: ParsableCommand {
         for style in styles {
             let renderer = ScreenRenderer(style: style)
             for layout in layouts {
-                let ms = Self.milliseconds(seeds) {
-                    do { Self.keep(try renderer.render(layout, seed: UInt64.random(in: 0...1000), width: width, height: height).pixels[0]) } catch { failure = error }
+                let ms = Timing.meanMilliseconds(seeds) {
+                    do { Timing.keep(try renderer.render(layout, seed: UInt64.random(in: 0...1000), width: width, height: height).pixels[0]) } catch { failure = error }
                 }
                 if let failure { throw failure }
                 total += ms * Double(seeds)
@@ -43,25 +43,15 @@ struct RenderBench: ParsableCommand {
         let mean = total / Double(count)
         print(String(format: "  screen: mean %.3f ms  worst %.3f ms (%@)  (%.1fx reference)", mean, worst.0, worst.1, mean / reference))
         let samples = min(count, 60)
-        let sampleMs = Self.milliseconds(samples) {
+        let sampleMs = Timing.meanMilliseconds(samples) {
             do {
                 let layout = layouts[Int.random(in: 0..<layouts.count)]
                 let sample = try ScreenRenderer(style: styles[Int.random(in: 0..<styles.count)]).sample(layout, seed: 1, width: width, height: height)
-                Self.keep(sample.image.pixels[0] &+ sample.mask.pixels[0])
+                Timing.keep(sample.image.pixels[0] &+ sample.mask.pixels[0])
             } catch { failure = error }
         }
         if let failure { throw failure }
         print(String(format: "  sample (anomaly + normal + edges + mask + boxes): mean %.3f ms  (%.1fx reference)", sampleMs, sampleMs / reference))
     }
 
-    /// Mean wall-clock milliseconds of `body` over `count` runs.
-    private static func milliseconds(_ count: Int, _ body: () -> Void) -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<max(count, 1) { body() }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(max(count, 1))
-    }
-
-    /// Keeps the optimiser from deleting work whose result is otherwise unused.
-    @inline(never) private static func keep(_ value: UInt8) { sink &+= value }
-    nonisolated(unsafe) private static var sink: UInt8 = 0
 }

@@ -95,15 +95,3 @@ struct BenchBlock {
         return try y + (z.linear(w1).silu() * z.linear(w3)).linear(w2)
     }
 }
-
-func medianSeconds(iterations: Int, _ body: () throws -> Void) throws -> Double {
-    for _ in 0..<2 { try body() }
-    var times: [Double] = []
-    for _ in 0..<iterations {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    times.sort()
-    return times[times.count / 2]
-}
