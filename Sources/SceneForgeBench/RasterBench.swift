@@ -59,5 +59,4 @@ struct RasterBench: ParsableCommand {
         }
         print("  wrote \(catalog.layouts.count * 3) images to \(folder.path)")
     }
-
 }

@@ -53,5 +53,4 @@ struct RenderBench: ParsableCommand {
         if let failure { throw failure }
         print(String(format: "  sample (anomaly + normal + edges + mask + boxes): mean %.3f ms  (%.1fx reference)", sampleMs, sampleMs / reference))
     }
-
 }
