@@ -7,7 +7,8 @@ enum RunView {
         let (top, memoryRect) = rect.splitTop(rect.height - memoryHeight)
         let previewWidth = min(max(20, top.width / 3), 40)
         let (left, previewRect) = top.splitLeft(top.width - previewWidth, gap: 0)
-        let progressHeight = 5
+        // A failure gets room for its message and the engine's last log lines.
+        let progressHeight = state.runningJob == nil && state.shownFailure != nil ? min(10, max(5, left.height / 2)) : 5
         let (progressRect, queueRect) = left.splitTop(progressHeight)
         drawProgress(state, in: progressRect, on: &screen, context)
         drawQueue(state, in: queueRect, on: &screen, context)
@@ -19,6 +20,10 @@ enum RunView {
         context.frame(&screen, rect, title: "Running", focused: state.runningJob != nil)
         let inner = rect.inset.insetHorizontally
         guard let job = state.runningJob else {
+            if let failed = state.shownFailure, case .failed(let message) = failed.status {
+                drawFailure(failed, message: message, in: inner, on: &screen, context)
+                return
+            }
             screen.put(state.jobs.isEmpty ? "Nothing yet: compose a scene and press \(context.bindings.label(.run))." : "Idle.",
                        x: inner.x, y: inner.y, style: context.theme[.muted], maxX: inner.maxX)
             return
@@ -34,6 +39,22 @@ enum RunView {
         screen.put(timing, x: inner.x, y: inner.y + 1, style: context.theme[.normal], maxX: inner.maxX)
         screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(job.request.width)x\(job.request.height)  \(job.request.prompt)", to: inner.width),
                    x: inner.x, y: inner.y + 2, style: context.theme[.muted], maxX: inner.maxX)
+    }
+
+    private static func drawFailure(_ job: JobEntry, message: String, in inner: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        var y = inner.y
+        for part in ComposeView.wrap("\(job.id) failed: \(message)", width: inner.width) where y < inner.maxY {
+            screen.put(part, x: inner.x, y: y, style: context.theme[.error], maxX: inner.maxX)
+            y += 1
+        }
+        let log = job.log.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !log.isEmpty, y < inner.maxY else { return }
+        screen.put("engine log:", x: inner.x, y: y, style: context.theme[.muted], maxX: inner.maxX)
+        y += 1
+        for line in log.suffix(max(0, inner.maxY - y)) {
+            screen.put(CellWidth.truncate(line, to: inner.width), x: inner.x, y: y, style: context.theme[.muted], maxX: inner.maxX)
+            y += 1
+        }
     }
 
     private static func drawQueue(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
