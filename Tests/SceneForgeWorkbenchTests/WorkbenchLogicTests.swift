@@ -190,10 +190,4 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(throws: SettingsError.self) { try KeyBindings(overrides: ["runn": ["f9"]]) }
         #expect(throws: SettingsError.self) { try WorkbenchSettings.parse("steps = 0", file: "w.toml") }
     }
-
-    @Test func stepLinesOfSceneforgeGenerateParse() {
-        let step = StepLine.parse("step 3/8  0.52 s/step  elapsed 1.6 s  ETA 2.6 s")
-        #expect(step?.index == 3 && step?.total == 8 && step?.secondsPerStep == 0.52 && step?.eta == 2.6)
-        #expect(StepLine.parse("loaded pipeline in 1.2 s") == nil)
-    }
 }

@@ -126,11 +126,29 @@ public enum EngineTranslation {
         return reading
     }
 
+    /// The record as pretty JSON, its simple top-level fields (prompt, seed, model...) first and the nested ones
+    /// (extras with a whole layout) after them, so what a user looks for is on the first screen.
     static func recordLines(_ record: JSONValue) -> [String]? {
-        if case .null = record { return nil }
+        guard case .object(let fields) = record else { return nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(record) else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func isNested(_ value: JSONValue) -> Bool {
+            switch value {
+            case .object, .array: return true
+            default: return false
+            }
+        }
+        let keys = fields.keys.sorted { (isNested(fields[$0] ?? .null) ? 1 : 0, $0) < (isNested(fields[$1] ?? .null) ? 1 : 0, $1) }
+        var lines = ["{"]
+        for (index, key) in keys.enumerated() {
+            guard let value = fields[key], let data = try? encoder.encode(value),
+                  let name = try? encoder.encode(key) else { continue }
+            var valueLines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            valueLines[0] = "  \(String(decoding: name, as: UTF8.self)) : " + valueLines[0]
+            for i in 1..<max(1, valueLines.count) { valueLines[i] = "  " + valueLines[i] }
+            if index < keys.count - 1 { valueLines[valueLines.count - 1] += "," }
+            lines += valueLines
+        }
+        return lines + ["}"]
     }
 }
