@@ -17,13 +17,16 @@ enum RunView {
     }
 
     private static func drawProgress(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
-        context.frame(&screen, rect, title: "Running", focused: state.runningJob != nil)
         let inner = rect.inset.insetHorizontally
-        guard let job = state.runningJob else {
-            if let failed = state.shownFailure, case .failed(let message) = failed.status {
-                drawFailure(failed, message: message, in: inner, on: &screen, context)
-                return
-            }
+        if state.runningJob == nil, let failed = state.shownFailure, case .failed(let message) = failed.status {
+            context.frame(&screen, rect, title: "Failed", focused: false)
+            drawFailure(failed, message: message, in: inner, on: &screen, context)
+            return
+        }
+        // The running job, else the last one done (so its final n/n stays on screen).
+        let job = state.runningJob ?? state.jobs.last { $0.status == .done }
+        context.frame(&screen, rect, title: state.runningJob != nil ? "Running" : "Last done", focused: state.runningJob != nil)
+        guard let job else {
             screen.put(state.jobs.isEmpty ? "Nothing yet: compose a scene and press \(context.bindings.label(.run))." : "Idle.",
                        x: inner.x, y: inner.y, style: context.theme[.muted], maxX: inner.maxX)
             return
@@ -35,9 +38,12 @@ enum RunView {
         screen.put(String(repeating: context.unicode ? "█" : "#", count: filled), x: inner.x, y: inner.y, style: context.theme[.progressDone])
         screen.put(String(repeating: context.unicode ? "░" : ".", count: barWidth - filled), x: inner.x + filled, y: inner.y, style: context.theme[.progressTodo])
         screen.put(label, x: inner.x + barWidth, y: inner.y, style: context.theme[.normal])
-        let timing = String(format: "%.2f s/step   elapsed %@   ETA %@", job.secondsPerStep, Gauge.seconds(job.elapsed), Gauge.seconds(job.eta))
+        let timing = job.status == .done
+            ? String(format: "%.2f s/step   done in %@", job.secondsPerStep, Gauge.seconds(job.elapsed))
+            : String(format: "%.2f s/step   elapsed %@   ETA %@", job.secondsPerStep, Gauge.seconds(job.elapsed), Gauge.seconds(job.eta))
         screen.put(timing, x: inner.x, y: inner.y + 1, style: context.theme[.normal], maxX: inner.maxX)
-        screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(job.request.width)x\(job.request.height)  \(job.request.prompt)", to: inner.width),
+        let layout = job.request.layoutID.map { "layout \($0)  " } ?? ""
+        screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(job.request.width)x\(job.request.height)  \(layout)\(job.request.prompt)", to: inner.width),
                    x: inner.x, y: inner.y + 2, style: context.theme[.muted], maxX: inner.maxX)
     }
 
