@@ -36,7 +36,8 @@ struct WorkbenchEndToEndTests {
         #expect(before.contains("no preview"))
         try tmux.send("C-r")
         let done = try tmux.waitFor("the job done", timeout: 60) { $0.contains("step 30/30") && $0.contains("done in") }
-        let after = Self.previewArea(done)
+        // Once done, the result file's thumbnail (loaded in the background) replaces the last preview.
+        let after = Self.previewArea(try tmux.waitFor("the result's thumbnail") { !Self.previewArea($0).contains("no preview") })
         #expect(after != before && !after.contains("no preview") && after.contains { !" │\n".contains($0) }, "preview area:\n\(after)")
         #expect(done.contains("done       job-1  seed 4242"))
         #expect(done.contains("720x1440  layout \(layoutID)  coupon popup"), "the job does not carry layout \(layoutID):\n\(done)")

@@ -35,6 +35,8 @@ extension Workbench {
             modify(job) {
                 $0.status = .done
                 $0.outputs = outputs
+                // The file replaces the preview: its thumbnail is cached, a preview would be re-rendered every frame.
+                if !outputs.isEmpty { $0.preview = nil }
                 $0.step = $0.totalSteps
                 $0.eta = 0
             }
