@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
         .target(name: "SceneForgeText", swiftSettings: swift5),
         .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
-        .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "TOMLKit"], swiftSettings: swift5),
+        .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "SceneForgeEngine", "TOMLKit"], swiftSettings: swift5),
         .target(
             name: "SceneForgeBatch",
             dependencies: ["SceneForgeScenes", "SceneForgeImaging", "SceneForgeModels", "SceneForgeTorch", "SceneForgeEngine", "TOMLKit", "CSQLite"],
@@ -79,7 +79,7 @@ let package = Package(
             swiftSettings: swift5),
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench", "SceneForgeEngine"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging"],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SceneForgeEngine
 import SceneForgeWorkbench
 
 /// `sceneforge workbench` (also `sceneforge` alone): the terminal UI for composing scenes, watching
@@ -13,6 +14,9 @@ struct WorkbenchCommand: AsyncParsableCommand {
     @Option(help: "Theme name: a file themes/NAME.toml (dark, light, high-contrast).") var theme: String?
     @Option(help: "Settings file (default ~/.config/sceneforge/workbench.toml).") var settings: String?
     @Option(name: .customLong("themes-dir"), help: "Folder of theme files (default: themes/ beside the executable's checkout, or ./themes).") var themesDir: String?
+    @Option(name: .customLong("engine-command"),
+            help: "The engine command line, split at spaces (default: this executable's `engine`; e.g. \"ssh gpu-host sceneforge engine\").")
+    var engineCommand: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -24,7 +28,9 @@ struct WorkbenchCommand: AsyncParsableCommand {
             stylesDirectory: stylesDir.map { URL(fileURLWithPath: $0) }, model: model)
         let app: WorkbenchApp
         do {
-            app = try WorkbenchApp(options: options, engine: GenerateProcessEngine(executable: executable), environment: environment)
+            let command = engineCommand.map { $0.split(separator: " ").map(String.init) } ?? [executable, "engine"]
+            guard !command.isEmpty else { throw ValidationError("--engine-command is empty") }
+            app = try WorkbenchApp(options: options, engine: EngineClientEngine(configuration: .init(command: command)), environment: environment)
         } catch {
             FileHandle.standardError.write(Data("sceneforge workbench: \(error)\n".utf8))
             throw ExitCode.failure

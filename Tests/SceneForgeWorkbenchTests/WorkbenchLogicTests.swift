@@ -60,7 +60,7 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         wb.apply(.accepted(job: "job-1", position: 0))
         wb.apply(.started(job: "job-1", steps: 8, seed: 1))
         wb.apply(.step(job: "job-1", index: 3, total: 8, elapsed: 1.5, secondsPerStep: 0.5, eta: 2.5))
-        wb.apply(.memory(MemoryReading(deviceUsed: 6 << 30, deviceTotal: 24 << 30, allocated: 4 << 30, reserved: 5 << 30, ramUsed: 8 << 30, ramTotal: 32 << 30)))
+        wb.apply(.memory(MemoryReading(deviceUsed: 6 << 30, deviceTotal: 24 << 30, allocated: 4 << 30, reserved: 5 << 30, ramUsed: 8 << 30, ramTotal: 32 << 30), history: true))
         let preview = try RGBAImage(width: 8, height: 16, fill: (200, 30, 30, 255))
         wb.apply(.preview(job: "job-1", image: preview))
         let text = render(wb).text
@@ -72,7 +72,7 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(text.contains("RAM   8.0 GiB / 32.0 GiB"))
         // The preview is drawn (ASCII ramp without colour): some non-blank cells in the preview box.
         #expect(!text.contains("no preview"))
-        let effects = wb.apply(.done(job: "job-1", outputs: ["/tmp/x.png"]))
+        let effects = wb.apply(.done(job: "job-1", outputs: ["/tmp/x.png"], record: nil))
         #expect(effects == [.rescanGallery])
         #expect(wb.state.jobs[0].status == .done)
     }
@@ -82,7 +82,7 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         let request = JobRequest(prompt: "p", model: "m", seed: 1, steps: 4, width: 96, height: 64, guidance: 0, output: "/tmp/y.png")
         wb.submitted(request, id: "job-1")
         wb.apply(.started(job: "job-1", steps: 4, seed: 1))
-        wb.apply(.failed(job: "job-1", message: "the engine process was killed by signal 9"))
+        wb.apply(.failed(job: "job-1", message: "the engine process was killed by signal 9", log: []))
         wb.apply(.engineStopped(reason: "signal 9"))
         #expect(wb.state.jobs[0].status == .failed("the engine process was killed by signal 9"))
         #expect(wb.state.unfinishedJobs.isEmpty)
@@ -189,11 +189,5 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(!bindings.matches(.control("r"), .run))
         #expect(throws: SettingsError.self) { try KeyBindings(overrides: ["runn": ["f9"]]) }
         #expect(throws: SettingsError.self) { try WorkbenchSettings.parse("steps = 0", file: "w.toml") }
-    }
-
-    @Test func stepLinesOfSceneforgeGenerateParse() {
-        let step = StepLine.parse("step 3/8  0.52 s/step  elapsed 1.6 s  ETA 2.6 s")
-        #expect(step?.index == 3 && step?.total == 8 && step?.secondsPerStep == 0.52 && step?.eta == 2.6)
-        #expect(StepLine.parse("loaded pipeline in 1.2 s") == nil)
     }
 }

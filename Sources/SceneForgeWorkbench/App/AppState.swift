@@ -57,6 +57,11 @@ public struct AppState: Sendable {
     public var selectedJob = 0
     public var memory = MemoryHistory()
     public var engineDescription = "engine not started"
+    /// Frames drawn and previews received, shown in the tab bar when set (SCENEFORGE_WORKBENCH_COUNTERS=1),
+    /// for measuring the frame rate from outside (docs/workbench.md).
+    public var counters: DebugCounters?
+    /// The loaded model as the engine describes it; nil until one is loaded.
+    public var modelDescription: String?
 
     // Gallery.
     public var galleryFiles: [URL] = []
@@ -66,6 +71,9 @@ public struct AppState: Sendable {
     public var showRecord = false
     /// Records read from result PNGs, by path (filled by the runner when a result is opened).
     public var galleryRecords: [String: GenerationRecord] = [:]
+    /// Records the engine sent with `done` this session (pretty JSON lines), by output path: shown for
+    /// results whose file carries none (the engine's PPM output).
+    public var sessionRecords: [String: [String]] = [:]
     /// The opened result's full record as lines, or why there is none.
     public var recordText: [String] = []
 
@@ -99,5 +107,16 @@ public struct AppState: Sendable {
     public var sizePreset: SizePreset { SizePreset.all[min(max(sizeIndex, 0), SizePreset.all.count - 1)] }
 
     public var runningJob: JobEntry? { jobs.first { $0.status == .running } }
+    /// The selected job when it failed: the Run tab shows why while nothing runs.
+    public var shownFailure: JobEntry? {
+        guard jobs.indices.contains(selectedJob), case .failed = jobs[selectedJob].status else { return nil }
+        return jobs[selectedJob]
+    }
     public var unfinishedJobs: [JobEntry] { jobs.filter { !$0.status.isFinished } }
+}
+
+public struct DebugCounters: Equatable, Sendable {
+    public var frames = 0
+    public var previews = 0
+    public init() {}
 }

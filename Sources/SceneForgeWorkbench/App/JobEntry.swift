@@ -33,6 +33,8 @@ public struct JobEntry: Equatable, Sendable {
     public var eta: Double = 0
     public var preview: RGBAImage?
     public var outputs: [String] = []
+    /// The engine's last log lines, when its death failed this job.
+    public var log: [String] = []
 
     public init(id: String, request: JobRequest) {
         self.id = id
@@ -49,11 +51,19 @@ public struct MemoryHistory: Equatable, Sendable {
 
     public init() {}
 
-    public var latest: MemoryReading? { samples.last }
+    /// The newest reading, periodic or not: what the numbers show.
+    public private(set) var latest: MemoryReading?
 
+    /// A periodic reading: shown and added to the graphs.
     public mutating func append(_ reading: MemoryReading) {
+        latest = reading
         samples.append(reading)
         if samples.count > capacity { samples.removeFirst(samples.count - capacity) }
+    }
+
+    /// An extra reading between periodic ones: shown, not graphed (the graphs' x axis is time).
+    public mutating func update(_ reading: MemoryReading) {
+        latest = reading
     }
 
     /// Fractions 0...1 of a figure over time (nil readings skipped).

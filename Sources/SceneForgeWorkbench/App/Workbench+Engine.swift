@@ -28,26 +28,39 @@ extension Workbench {
             }
         case .preview(let job, let image):
             modify(job) { $0.preview = image }
-        case .memory(let reading):
-            state.memory.append(reading)
-        case .done(let job, let outputs):
+            state.counters?.previews += 1
+        case .memory(let reading, let history):
+            if history { state.memory.append(reading) } else { state.memory.update(reading) }
+        case .done(let job, let outputs, let record):
             modify(job) {
                 $0.status = .done
                 $0.outputs = outputs
+                // The file replaces the preview: its thumbnail is cached, a preview would be re-rendered every frame.
+                if !outputs.isEmpty { $0.preview = nil }
                 $0.step = $0.totalSteps
                 $0.eta = 0
             }
+            if let record { for output in outputs { state.sessionRecords[output] = record } }
             state.status = "\(job) done: \(outputs.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "no output")."
             return [.rescanGallery]
-        case .failed(let job, let message):
-            modify(job) { $0.status = .failed(message) }
+        case .failed(let job, let message, let log):
+            modify(job) {
+                $0.status = .failed(message)
+                $0.log = log
+            }
+            if let index = state.jobs.firstIndex(where: { $0.id == job }) { state.selectedJob = index }
             state.status = "\(job) failed: \(message)"
         case .cancelled(let job):
             modify(job) { $0.status = .cancelled }
             state.status = "\(job) cancelled."
+        case .modelLoaded(let description):
+            state.modelDescription = description
+        case .notice(let message):
+            state.status = message
         case .engineStopped(let reason):
-            state.engineDescription = "engine stopped (\(reason))"
-            state.status = "The engine stopped (\(reason)); queued jobs will run on a new engine."
+            state.engineDescription = "engine stopped (\(reason)); the next job starts a new one"
+            state.modelDescription = nil
+            if state.unfinishedJobs.isEmpty { state.status = "The engine stopped (\(reason)); the next job starts a new one." }
         }
         return []
     }

@@ -367,6 +367,13 @@ extension Workbench {
     /// A new job from a result's stored record.
     private mutating func rerun(_ url: URL, newSeed: Bool) -> [Effect] {
         guard let record = state.galleryRecords[url.path] else {
+            // A result of this session (e.g. a PPM, which carries no record): re-run the request that made it.
+            if var request = state.jobs.last(where: { $0.outputs.contains(url.path) })?.request {
+                if newSeed { request.seed = seedSource() }
+                request.output = state.outputDirectory.appendingPathComponent("\(Self.timestamp(now()))-rerun-\(request.seed).png").path
+                state.tab = .run
+                return [.submit(request)]
+            }
             state.status = "\(url.lastPathComponent) has no SceneForge record to re-run."
             return []
         }
@@ -376,6 +383,7 @@ extension Workbench {
             prompt: record.prompt, negativePrompt: record.negativePrompt,
             model: record.extra["modelPath"] ?? record.model, seed: seed, steps: record.steps,
             width: record.width, height: record.height, guidance: record.guidance, layoutID: record.controlLayout,
+            layout: record.controlLayout.flatMap { state.catalog.layout(id: $0) },
             controlStrength: record.controlStrength, stylePath: record.styleReference, styleStrength: record.styleStrength,
             anomalyType: record.anomalyType, output: output)
         state.tab = .run

@@ -1,5 +1,6 @@
 import Foundation
 import SceneForgeImaging
+import SceneForgeScenes
 
 /// What the workbench asks an engine to make.
 public struct JobRequest: Equatable, Sendable {
@@ -12,19 +13,21 @@ public struct JobRequest: Equatable, Sendable {
     public var height: Int
     public var guidance: Double
     public var layoutID: String?
+    /// The layout as the user left it (nudges included): what the engine conditions on.
+    public var layout: Layout?
     public var controlStrength: Double?
     public var stylePath: String?
     public var styleStrength: Double?
     public var anomalyType: String?
-    /// The PNG to write.
+    /// The image file to write (the engine decides its format; `done` names what it wrote).
     public var output: String
 
     public init(prompt: String, negativePrompt: String = "", model: String, seed: UInt64, steps: Int, width: Int, height: Int,
-                guidance: Double, layoutID: String? = nil, controlStrength: Double? = nil, stylePath: String? = nil,
-                styleStrength: Double? = nil, anomalyType: String? = nil, output: String) {
+                guidance: Double, layoutID: String? = nil, layout: Layout? = nil, controlStrength: Double? = nil,
+                stylePath: String? = nil, styleStrength: Double? = nil, anomalyType: String? = nil, output: String) {
         self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model; self.seed = seed
         self.steps = steps; self.width = width; self.height = height; self.guidance = guidance
-        self.layoutID = layoutID; self.controlStrength = controlStrength; self.stylePath = stylePath
+        self.layoutID = layoutID; self.layout = layout; self.controlStrength = controlStrength; self.stylePath = stylePath
         self.styleStrength = styleStrength; self.anomalyType = anomalyType; self.output = output
     }
 }
@@ -53,10 +56,17 @@ public enum EngineUpdate: Equatable, Sendable {
     case started(job: String, steps: Int, seed: UInt64)
     case step(job: String, index: Int, total: Int, elapsed: Double, secondsPerStep: Double, eta: Double)
     case preview(job: String, image: RGBAImage)
-    case memory(MemoryReading)
-    case done(job: String, outputs: [String])
-    case failed(job: String, message: String)
+    /// `history`: a periodic reading (the graphs' time axis); false for the extra one after each step.
+    case memory(MemoryReading, history: Bool)
+    /// `record`: the job's generation record as the engine reported it (pretty JSON lines), when it sent one.
+    case done(job: String, outputs: [String], record: [String]?)
+    /// `log`: the engine's last stderr lines when its death failed the job.
+    case failed(job: String, message: String, log: [String])
     case cancelled(job: String)
+    /// A model finished loading.
+    case modelLoaded(description: String)
+    /// Something to tell the user that is about no job (a refused request).
+    case notice(String)
     /// The engine process ended by itself (a crash, out of memory, a kill).
     case engineStopped(reason: String)
 }

@@ -70,6 +70,7 @@ public final class WorkbenchApp {
         }
         defer { listener.cancel() }
 
+        if environment["SCENEFORGE_WORKBENCH_COUNTERS"] == "1" { workbench.state.counters = DebugCounters() }
         resize(to: terminal.size)
         perform([.rescanGallery, .rescanStyles], cache: cache)
         var dirty = true
@@ -100,6 +101,7 @@ public final class WorkbenchApp {
                 dirty = true
             }
             if dirty && Date().timeIntervalSince(lastFrame) >= frameInterval {
+                workbench.state.counters?.frames += 1
                 terminal.present(renderer.render(workbench.state))
                 lastFrame = Date()
                 dirty = false
@@ -145,10 +147,10 @@ public final class WorkbenchApp {
                 }
                 cache.forget(url)
             case .rescanGallery:
-                workbench.state.galleryFiles = Self.pngFiles(in: workbench.state.outputDirectory, newestFirst: true)
+                workbench.state.galleryFiles = Self.imageFiles(in: workbench.state.outputDirectory, extensions: ResultImage.extensions, newestFirst: true)
                 workbench.state.galleryIndex = min(workbench.state.galleryIndex, max(0, workbench.state.galleryFiles.count - 1))
             case .rescanStyles:
-                workbench.state.styleFiles = Self.pngFiles(in: workbench.state.stylesDirectory, newestFirst: false)
+                workbench.state.styleFiles = Self.imageFiles(in: workbench.state.stylesDirectory, extensions: ["png"], newestFirst: false)
             case .loadRecord(let url):
                 loadRecord(url)
             case .quit:
@@ -158,12 +160,19 @@ public final class WorkbenchApp {
     }
 
     private func loadRecord(_ url: URL) {
+        if ResultImage.isPPM(url) {
+            workbench.state.recordText = workbench.state.sessionRecords[url.path]
+                ?? ["No record: this PPM carries none, and no job of this session wrote it."]
+            return
+        }
         do {
             let metadata = try PNGFile.metadata(contentsOf: url)
             if let record = metadata.record {
                 workbench.state.galleryRecords[url.path] = record
                 let json = String(decoding: try record.jsonData(pretty: true), as: UTF8.self)
                 workbench.state.recordText = json.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            } else if let session = workbench.state.sessionRecords[url.path] {
+                workbench.state.recordText = session
             } else {
                 workbench.state.recordText = ["No SceneForge record in this PNG."] + metadata.text.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
             }
@@ -172,9 +181,11 @@ public final class WorkbenchApp {
         }
     }
 
-    static func pngFiles(in directory: URL, newestFirst: Bool) -> [URL] {
+    static func imageFiles(in directory: URL, extensions: Set<String>, newestFirst: Bool) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let urls = names.filter { $0.lowercased().hasSuffix(".png") }.map { directory.appendingPathComponent($0) }
+        // Hidden files are the engine's temporary files mid-write.
+        let urls = names.filter { !$0.hasPrefix(".") && extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+            .map { directory.appendingPathComponent($0) }
         guard newestFirst else { return urls.sorted { $0.lastPathComponent < $1.lastPathComponent } }
         func modified(_ url: URL) -> Date {
             ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast

@@ -34,6 +34,7 @@ enum ParametersView {
             "\(b.label(.toggleRandomSeed)) random seed on/off   \(b.label(.rerollSeed)) new seed now   \(b.label(.lockSeed)) lock the seed",
             "Sizes: phone portrait first; the small ones suit CPU runs.",
             "Engine: \(state.engineDescription)",
+            "Model loaded: \(state.modelDescription ?? "none yet (the first job loads it)")",
         ]
         for (i, line) in help.enumerated() where inner.maxY - help.count + i > inner.y + values.count * 2 {
             screen.put(line, x: inner.x, y: inner.maxY - help.count + i, style: context.theme[.muted], maxX: inner.maxX)

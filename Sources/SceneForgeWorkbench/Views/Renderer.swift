@@ -55,7 +55,7 @@ public struct Renderer: Sendable {
                            style: theme[active ? .tabActive : .tab])
         }
         // Right side: what the engine is doing, on every tab.
-        let summary: String
+        var summary: String
         if let job = state.runningJob {
             summary = "\(job.id) \(job.step)/\(job.totalSteps)" + (state.unfinishedJobs.count > 1 ? " +\(state.unfinishedJobs.count - 1) queued" : "")
         } else if !state.unfinishedJobs.isEmpty {
@@ -63,6 +63,7 @@ public struct Renderer: Sendable {
         } else {
             summary = "idle"
         }
+        if let counters = state.counters { summary = "frames \(counters.frames) previews \(counters.previews)  " + summary }
         let text = CellWidth.truncate(summary, to: max(0, state.size.width - x - 1))
         screen.put(text, x: state.size.width - CellWidth.of(text) - 1, y: 0, style: theme[state.runningJob == nil ? .muted : .accent])
     }

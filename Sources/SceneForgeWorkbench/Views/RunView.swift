@@ -7,7 +7,8 @@ enum RunView {
         let (top, memoryRect) = rect.splitTop(rect.height - memoryHeight)
         let previewWidth = min(max(20, top.width / 3), 40)
         let (left, previewRect) = top.splitLeft(top.width - previewWidth, gap: 0)
-        let progressHeight = 5
+        // A failure gets room for its message and the engine's last log lines.
+        let progressHeight = state.runningJob == nil && state.shownFailure != nil ? min(10, max(5, left.height / 2)) : 5
         let (progressRect, queueRect) = left.splitTop(progressHeight)
         drawProgress(state, in: progressRect, on: &screen, context)
         drawQueue(state, in: queueRect, on: &screen, context)
@@ -16,9 +17,16 @@ enum RunView {
     }
 
     private static func drawProgress(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
-        context.frame(&screen, rect, title: "Running", focused: state.runningJob != nil)
         let inner = rect.inset.insetHorizontally
-        guard let job = state.runningJob else {
+        if state.runningJob == nil, let failed = state.shownFailure, case .failed(let message) = failed.status {
+            context.frame(&screen, rect, title: "Failed", focused: false)
+            drawFailure(failed, message: message, in: inner, on: &screen, context)
+            return
+        }
+        // The running job, else the last one done (so its final n/n stays on screen).
+        let job = state.runningJob ?? state.jobs.last { $0.status == .done }
+        context.frame(&screen, rect, title: state.runningJob != nil ? "Running" : "Last done", focused: state.runningJob != nil)
+        guard let job else {
             screen.put(state.jobs.isEmpty ? "Nothing yet: compose a scene and press \(context.bindings.label(.run))." : "Idle.",
                        x: inner.x, y: inner.y, style: context.theme[.muted], maxX: inner.maxX)
             return
@@ -30,10 +38,29 @@ enum RunView {
         screen.put(String(repeating: context.unicode ? "█" : "#", count: filled), x: inner.x, y: inner.y, style: context.theme[.progressDone])
         screen.put(String(repeating: context.unicode ? "░" : ".", count: barWidth - filled), x: inner.x + filled, y: inner.y, style: context.theme[.progressTodo])
         screen.put(label, x: inner.x + barWidth, y: inner.y, style: context.theme[.normal])
-        let timing = String(format: "%.2f s/step   elapsed %@   ETA %@", job.secondsPerStep, Gauge.seconds(job.elapsed), Gauge.seconds(job.eta))
+        let timing = job.status == .done
+            ? String(format: "%.2f s/step   done in %@", job.secondsPerStep, Gauge.seconds(job.elapsed))
+            : String(format: "%.2f s/step   elapsed %@   ETA %@", job.secondsPerStep, Gauge.seconds(job.elapsed), Gauge.seconds(job.eta))
         screen.put(timing, x: inner.x, y: inner.y + 1, style: context.theme[.normal], maxX: inner.maxX)
-        screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(job.request.width)x\(job.request.height)  \(job.request.prompt)", to: inner.width),
+        let layout = job.request.layoutID.map { "layout \($0)  " } ?? ""
+        screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(job.request.width)x\(job.request.height)  \(layout)\(job.request.prompt)", to: inner.width),
                    x: inner.x, y: inner.y + 2, style: context.theme[.muted], maxX: inner.maxX)
+    }
+
+    private static func drawFailure(_ job: JobEntry, message: String, in inner: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
+        var y = inner.y
+        for part in ComposeView.wrap("\(job.id) failed: \(message)", width: inner.width) where y < inner.maxY {
+            screen.put(part, x: inner.x, y: y, style: context.theme[.error], maxX: inner.maxX)
+            y += 1
+        }
+        let log = job.log.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !log.isEmpty, y < inner.maxY else { return }
+        screen.put("engine log:", x: inner.x, y: y, style: context.theme[.muted], maxX: inner.maxX)
+        y += 1
+        for line in log.suffix(max(0, inner.maxY - y)) {
+            screen.put(CellWidth.truncate(line, to: inner.width), x: inner.x, y: y, style: context.theme[.muted], maxX: inner.maxX)
+            y += 1
+        }
     }
 
     private static func drawQueue(_ state: AppState, in rect: Rect, on screen: inout ScreenBuffer, _ context: RenderContext) {
