@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct EngineClientEngineTests {
     @Test func aJobStreamsProgressPreviewsMemoryAndEndsWithItsFileAndRecord() async throws {
         let folder = try TestFolder("adapter-job")
-        let engine = EngineClientEngine(configuration: .init(command: [try sceneforgeBinary(), "engine"]))
+        let engine = EngineClientEngine(configuration: .init(command: [try sceneforgeBinary(), "engine", "--model", "scheduled-noise"]))
         defer { engine.shutdown() }
         let updates = UpdateLog(engine.updates)
         let request = JobRequest(prompt: "coupon popup 优惠券", model: "scheduled-noise", seed: 5, steps: 6, width: 96, height: 64,
@@ -31,7 +31,7 @@ import Testing
         #expect(outputs == [folder.path("a.png")])
         #expect(FileManager.default.fileExists(atPath: folder.path("a.png")))
         let text = record.joined(separator: "\n")
-        #expect(text.contains("\"prompt\" : \"coupon popup 优惠券\"") && text.contains("\"layout_id\" : \"toast\""))
+        #expect(text.contains("\"prompt\" : \"coupon popup 优惠券\"") && text.contains("\"extras.layout_id\" : \"toast\""))
     }
 
     @Test func aKilledEngineFailsItsJobAndTheNextJobRunsOnANewEngine() async throws {

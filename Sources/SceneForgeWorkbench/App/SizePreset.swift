@@ -11,6 +11,7 @@ public struct SizePreset: Equatable, Sendable {
         SizePreset(width: 1024, height: 1024, label: "square"),
         SizePreset(width: 288, height: 576, label: "small, CPU"),
         SizePreset(width: 144, height: 288, label: "tiny, CPU"),
+        SizePreset(width: 128, height: 256, label: "embedded default model"),
         SizePreset(width: 96, height: 64, label: "test model"),
     ]
 }

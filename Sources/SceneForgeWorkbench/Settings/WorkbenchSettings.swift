@@ -12,7 +12,8 @@ public struct WorkbenchSettings: Equatable, Sendable {
     public var seed: UInt64 = 42
     public var randomSeed = true
     public var steps = 8
-    public var size = "720x1440"
+    /// The embedded default model's size; real models pick a phone preset.
+    public var size = "128x256"
     public var guidance = 0.0
     public var batchCount = 1
     public var controlStrength = 0.8

@@ -28,7 +28,7 @@ final class ThumbnailCache: ImageProvider, @unchecked Sendable {
         pending.insert(key)
         let options = options
         queue.async { [weak self] in
-            let thumbnail = try? ThumbnailRenderer.render(ResultImage.read(url), columns: columns, rows: rows, options: options)
+            let thumbnail = try? ThumbnailRenderer.render(PNGFile.read(contentsOf: url), columns: columns, rows: rows, options: options)
             guard let self else { return }
             self.lock.lock()
             self.pending.remove(key)

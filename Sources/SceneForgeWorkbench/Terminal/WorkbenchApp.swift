@@ -147,7 +147,7 @@ public final class WorkbenchApp {
                 }
                 cache.forget(url)
             case .rescanGallery:
-                workbench.state.galleryFiles = Self.imageFiles(in: workbench.state.outputDirectory, extensions: ResultImage.extensions, newestFirst: true)
+                workbench.state.galleryFiles = Self.imageFiles(in: workbench.state.outputDirectory, extensions: ["png"], newestFirst: true)
                 workbench.state.galleryIndex = min(workbench.state.galleryIndex, max(0, workbench.state.galleryFiles.count - 1))
             case .rescanStyles:
                 workbench.state.styleFiles = Self.imageFiles(in: workbench.state.stylesDirectory, extensions: ["png"], newestFirst: false)
@@ -160,11 +160,6 @@ public final class WorkbenchApp {
     }
 
     private func loadRecord(_ url: URL) {
-        if ResultImage.isPPM(url) {
-            workbench.state.recordText = workbench.state.sessionRecords[url.path]
-                ?? ["No record: this PPM carries none, and no job of this session wrote it."]
-            return
-        }
         do {
             let metadata = try PNGFile.metadata(contentsOf: url)
             if let record = metadata.record {
