@@ -82,6 +82,12 @@ public final class WorkbenchApp {
             if dirty { timeout = Int32(max(0, (frameInterval - Date().timeIntervalSince(lastFrame)) * 1000)) }
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
             _ = poll(&fds, 2, timeout)
+            // The terminal went away (its window closed, ssh dropped): poll would report that forever while no
+            // key ever arrives, so quit the way ctrl-q does (settings saved, engine shut down).
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                workbench.state.shouldQuit = true
+                break
+            }
             for message in inbox.take() {
                 switch message {
                 case .engine(let update):
