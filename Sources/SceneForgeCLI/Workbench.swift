@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SceneForgeEngine
+import SceneForgeModels
 import SceneForgeWorkbench
 
 /// `sceneforge workbench` (also `sceneforge` alone): the terminal UI for composing scenes, watching
@@ -25,7 +26,8 @@ struct WorkbenchCommand: AsyncParsableCommand {
             settingsURL: settings.map { URL(fileURLWithPath: $0) } ?? WorkbenchSettings.defaultURL(environment: environment),
             themesDirectory: themesDir.map { URL(fileURLWithPath: $0) } ?? Self.findThemes(executable: executable),
             themeName: theme, outputDirectory: outputDir.map { URL(fileURLWithPath: $0) },
-            stylesDirectory: stylesDir.map { URL(fileURLWithPath: $0) }, model: model)
+            stylesDirectory: stylesDir.map { URL(fileURLWithPath: $0) }, model: model,
+            defaultModel: try? DefaultModel.locate(environment: environment).path)
         let app: WorkbenchApp
         do {
             let command = engineCommand.map { $0.split(separator: " ").map(String.init) } ?? [executable, "engine"]

@@ -13,11 +13,14 @@ public final class WorkbenchApp {
         public var outputDirectory: URL?
         public var stylesDirectory: URL?
         public var model: String?
+        /// The model used when neither `model` nor the saved settings name one (the embedded default model).
+        public var defaultModel: String?
 
         public init(settingsURL: URL, themesDirectory: URL, themeName: String? = nil, outputDirectory: URL? = nil,
-                    stylesDirectory: URL? = nil, model: String? = nil) {
+                    stylesDirectory: URL? = nil, model: String? = nil, defaultModel: String? = nil) {
             self.settingsURL = settingsURL; self.themesDirectory = themesDirectory; self.themeName = themeName
             self.outputDirectory = outputDirectory; self.stylesDirectory = stylesDirectory; self.model = model
+            self.defaultModel = defaultModel
         }
     }
 
@@ -42,7 +45,11 @@ public final class WorkbenchApp {
         var state = AppState(catalog: catalog, outputDirectory: output, stylesDirectory: styles,
                              userLayoutsDirectory: userDirectory.appendingPathComponent("layouts"))
         state.adopt(settings)
-        if let model = options.model { state.model = model }
+        if let model = options.model {
+            state.model = model
+        } else if state.model.isEmpty, let fallback = options.defaultModel {
+            state.model = fallback
+        }
         workbench = Workbench(state: state, bindings: try KeyBindings(overrides: settings.keys))
         let themeURL = options.themesDirectory.appendingPathComponent(settings.theme + ".toml")
         do { theme = try Theme.load(contentsOf: themeURL) } catch {
