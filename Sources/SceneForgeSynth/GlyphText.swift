@@ -17,7 +17,7 @@ enum GlyphText {
         for scalar in text.unicodeScalars {
             if scalar.properties.isWhitespace {
                 cells.append(Cell(advance: 0.4, isWide: false, isSpace: true))
-            } else if isWide(scalar) {
+            } else if scalar.isEastAsianWide {
                 cells.append(Cell(advance: 1.0, isWide: true, isSpace: false))
             } else {
                 cells.append(Cell(advance: 0.58, isWide: false, isSpace: false))
@@ -105,18 +105,6 @@ enum GlyphText {
                 hBar(xHeight, 0, 1)
                 hBar(1, 0, 1)
             }
-        }
-    }
-
-    /// East Asian wide characters: CJK ideographs, kana, hangul, full-width forms and punctuation.
-    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-            0xFFE0...0xFFE6, 0x20000...0x3FFFD:
-            return true
-        default:
-            return false
         }
     }
 }

@@ -13,7 +13,7 @@ enum TextStrokes {
             if scalar.properties.isWhitespace {
                 flushLatin()
                 flushWide()
-            } else if isWide(scalar) {
+            } else if scalar.isEastAsianWide {
                 flushLatin()
                 wideRun += 1
                 if wideRun == 4 { flushWide() }
@@ -44,18 +44,6 @@ enum TextStrokes {
             let end = max(start + 1, rect.x + Int((Double(cursor) * scale).rounded()))
             for row in top..<top + bar { canvas.fill(row: row, columns: start..<end, color: color) }
             if index < segments.count - 1 { cursor += 1 }
-        }
-    }
-
-    /// East Asian wide characters: CJK ideographs, kana, hangul, full-width forms and punctuation.
-    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-            0xFFE0...0xFFE6, 0x20000...0x3FFFD:
-            return true
-        default:
-            return false
         }
     }
 }
