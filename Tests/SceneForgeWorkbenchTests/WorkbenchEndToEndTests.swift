@@ -22,7 +22,8 @@ struct WorkbenchEndToEndTests {
         try tmux.waitFor(text: "优惠券弹窗 over the order button")
         // Layout: the list starts at the first layout; two steps down choose the third.
         try tmux.send("F3")
-        let listed = try tmux.waitFor(text: "Layouts (")
+        // The list and its preview pane are drawn in the same frame, but capture-pane can catch the terminal mid-frame.
+        let listed = try tmux.waitFor("the layout list with its preview") { $0.contains("Layouts (") && $0.contains("│anomaly: ") }
         let rows = listed.split(separator: "\n").dropFirst(2).prefix(3).map { line in
             String(line.dropFirst().prefix(34)).trimmingCharacters(in: .whitespaces)
         }
@@ -35,7 +36,7 @@ struct WorkbenchEndToEndTests {
         }
         // Run: the preview box changes from "no preview" to image cells, and the bar reaches 8/8.
         try tmux.send("F6")
-        let before = Self.previewArea(try tmux.waitFor(text: "Nothing yet"))
+        let before = Self.previewArea(try tmux.waitFor("the empty run tab") { $0.contains("Nothing yet") && $0.contains("no preview") })
         #expect(before.contains("no preview"))
         try tmux.send("C-r")
         let done = try tmux.waitFor("the job done", timeout: 180) { $0.contains("step 8/8") && $0.contains("done in") }
@@ -49,7 +50,7 @@ struct WorkbenchEndToEndTests {
         try tmux.waitFor(text: "Gallery: \(session.output) (1)")
         try tmux.send("i")
         // The record view opens on the PNG's embedded record (sorted keys; long ones run below the fold).
-        let recordView = try tmux.waitFor(text: "\"anomalyBoxes\"")
+        let recordView = try tmux.waitFor("the record view") { $0.contains("\"anomalyBoxes\"") && $0.contains("-0-4242.png") }
         #expect(recordView.contains("\"createdAt\"") && recordView.contains("1/1 ") && recordView.contains("-0-4242.png"))
         let png = try #require(try FileManager.default.contentsOfDirectory(atPath: session.output).first { $0.hasSuffix(".png") })
         let record = try #require(try PNGFile.metadata(contentsOf: URL(fileURLWithPath: session.output).appendingPathComponent(png)).record)
