@@ -32,13 +32,10 @@ import Testing
 
     @Test func metaInstantiationHasTheCheckpointKeysAndShapes() throws {
         let reference = try Reference()
-        _ = try Tensor.zeros([1], device: .meta)  // load libtorch outside the timed part
+        _ = try Tensor.zeros([1], device: .meta)  // load libtorch before measuring memory
         let residentBefore = try residentBytes()
-        let clock = ContinuousClock()
-        let start = clock.now
         let weights = try Weights(source: .meta)
         _ = try ZImageTransformer(weights, config: .zImageTurbo)
-        let elapsed = clock.now - start
 
         let created = weights.parameters
         var shapes: [String: [Int]] = [:]
@@ -58,7 +55,6 @@ import Testing
         // Generous bound: other suites run concurrently in this process; a real allocation would be 12-25 GB.
         let growth = try residentBytes() - residentBefore
         #expect(growth < 1 << 30, "resident memory grew by \(growth >> 20) MiB")
-        #expect(elapsed < .seconds(1), "meta instantiation took \(elapsed)")
     }
 
     /// This process's resident memory, from /proc/self/statm (pages).

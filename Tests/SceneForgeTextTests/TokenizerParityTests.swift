@@ -34,12 +34,4 @@ struct TokenizerParityTests {
         }
         #expect(failures.isEmpty, "\(failures.count) mismatches:\n\(failures.prefix(15).joined(separator: "\n"))")
     }
-
-    @Test func encodingFiveHundredStringsIsFast() throws {
-        let tokenizer = try BPETokenizer(folder: Fixtures.tokenizerFolder)  // fresh: empty cache
-        let cases = try EncodeCase.load()
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { for item in cases { _ = tokenizer.encode(item.text) } }
-        #expect(elapsed < .seconds(1), "encoding \(cases.count) strings took \(elapsed)")
-    }
 }
