@@ -37,30 +37,65 @@ public struct LatentRGBProjection: Sendable {
 
     /// [1, C, h, w] latents → RGB at `scale` times the latent size (nearest upsampling), or shrunk so that
     /// the long side is at most `maxSide` (area averaging, done on the latents before projecting).
+    ///
+    /// One read-back, then plain Swift: a preview is a few thousand multiply-adds, far less than the dozen libtorch
+    /// dispatches (and their share of its thread pool, busy with the next step) the same sums cost as tensor ops.
     public func image(from latents: Tensor, maxSide: Int? = nil, scale: Int = 1) throws -> RGBAImage {
         guard latents.rank == 4, latents.size(0) == 1, latents.size(1) == channels else {
             throw EngineError("latent preview needs [1, \(channels), h, w] latents, got \(latents.shape)")
         }
-        var x = try latents.to(.float32)
-        var (h, w) = (x.size(2), x.size(3))
+        let (h, w) = (latents.size(2), latents.size(3))
+        let values = try latents.floats()
+        var (outH, outW) = (h, w)
         if let maxSide, max(h, w) > maxSide, maxSide > 0 {
             let ratio = Double(maxSide) / Double(max(h, w))
-            (h, w) = (max(1, Int((Double(h) * ratio).rounded())), max(1, Int((Double(w) * ratio).rounded())))
-            x = try x.interpolate(height: h, width: w, mode: .area)
+            (outH, outW) = (max(1, Int((Double(h) * ratio).rounded())), max(1, Int((Double(w) * ratio).rounded())))
         }
-        let weight = try Tensor(factors.flatMap { $0 }, shape: [channels, 3], device: x.device)
-        let offset = try Tensor(bias, shape: [3], device: x.device)
-        // [1, C, h, w] → [h, w, C] → [h, w, 3], mapped from [-1, 1] to [0, 255].
-        var rgb = try x.squeeze(0).permute(1, 2, 0).matmul(weight) + offset
-        rgb = try ((rgb + 1) * 127.5).clamp(min: 0, max: 255).round()
-        if scale > 1 {
-            rgb = try rgb.permute(2, 0, 1).unsqueeze(0).interpolate(height: h * scale, width: w * scale, mode: .nearest)
-                .squeeze(0).permute(1, 2, 0)
-            (h, w) = (h * scale, w * scale)
+        let factor = max(scale, 1)
+        var pixels = [UInt8](repeating: 255, count: outH * factor * outW * factor * 4)
+        var mean = [Float](repeating: 0, count: channels)
+        for y in 0..<outH {
+            let rows = Self.cell(y, of: outH, over: h)
+            for x in 0..<outW {
+                let columns = Self.cell(x, of: outW, over: w)
+                average(values, rows: rows, columns: columns, width: w, plane: h * w, into: &mean)
+                let rgb = project(mean)
+                for dy in 0..<factor {
+                    for dx in 0..<factor {
+                        let p = 4 * ((y * factor + dy) * outW * factor + x * factor + dx)
+                        (pixels[p], pixels[p + 1], pixels[p + 2]) = rgb
+                    }
+                }
+            }
         }
-        let opaque = try Tensor.full([h, w, 1], 255, device: rgb.device)
-        let pixels = try Tensor.cat([rgb, opaque], dim: 2).contiguous().to(.uint8).to(.cpu).bytes()
-        return try RGBAImage(width: w, height: h, pixels: pixels)
+        return try RGBAImage(width: outW * factor, height: outH * factor, pixels: pixels)
+    }
+
+    /// The input cells output cell `index` averages, as adaptive average pooling (torch's `area` mode) chooses them.
+    private static func cell(_ index: Int, of outputs: Int, over inputs: Int) -> Range<Int> {
+        (index * inputs / outputs)..<(((index + 1) * inputs + outputs - 1) / outputs)
+    }
+
+    private func average(_ values: [Float], rows: Range<Int>, columns: Range<Int>, width: Int, plane: Int,
+                         into mean: inout [Float]) {
+        let count = Float(rows.count * columns.count)
+        for c in 0..<channels {
+            var sum: Float = 0
+            for y in rows {
+                for x in columns { sum += values[c * plane + y * width + x] }
+            }
+            mean[c] = sum / count
+        }
+    }
+
+    /// One latent pixel through the factors, from [-1, 1] to 0...255.
+    private func project(_ latent: [Float]) -> (UInt8, UInt8, UInt8) {
+        func channel(_ k: Int) -> UInt8 {
+            var v = bias[k]
+            for c in 0..<channels { v += latent[c] * factors[c][k] }
+            return UInt8(max(0, min(255, ((v + 1) * 127.5).rounded(.toNearestOrEven))))
+        }
+        return (channel(0), channel(1), channel(2))
     }
 }
 

@@ -60,6 +60,7 @@ public final class EngineServer: @unchecked Sendable {
         runner.waitUntilStopped()
         telemetryStop()
         writer.send(.shutdown(.init(drain: drain, replyTo: shutdownRequestID)))
+        writer.flush()
     }
 
     private var shutdownRequestID: String?

@@ -123,18 +123,22 @@ final class JobRunner: @unchecked Sendable {
         }
     }
 
-    /// One step's events, in order: step, then a preview when due, then memory.
+    /// One step's events, in order: step, then a preview when due, then memory. The preview and the memory reading
+    /// are made on the event writer's thread, beside the next step, so the denoising loop only hands them over.
     private func report(_ info: StepInfo, latents: Tensor, job: GenerationJob, generator: ImageGenerator,
                         progress: inout StepReporter) {
         writer.send(.step(progress.step(info)))
         if let size = progress.previewDue(info) {
-            do {
-                let image = try projection.image(from: latents, maxSide: size)
-                writer.send(.preview(.init(job: job.id, step: info.index, kind: .thumbnail, width: image.width,
-                                           height: image.height, encoding: "rgb8",
-                                           data: Data(image.rgbBytes).base64EncodedString(), path: nil)))
-            } catch {
-                EngineLog.write("job \(job.id): no preview at step \(info.index): \(error)")
+            writer.send { [projection] in
+                do {
+                    let image = try projection.image(from: latents, maxSide: size)
+                    return .preview(.init(job: job.id, step: info.index, kind: .thumbnail, width: image.width,
+                                          height: image.height, encoding: "rgb8",
+                                          data: Data(image.rgbBytes).base64EncodedString(), path: nil))
+                } catch {
+                    EngineLog.write("job \(job.id): no preview at step \(info.index): \(error)")
+                    return nil
+                }
             }
         }
         if queue.takeDecodeRequest() {
@@ -149,7 +153,7 @@ final class JobRunner: @unchecked Sendable {
                                          job: job.id, replyTo: nil)))
             }
         }
-        writer.send(.memory(telemetry.sample(job: job.id, step: info.index)))
+        writer.send { [telemetry] in .memory(telemetry.sample(job: job.id, step: info.index)) }
     }
 
     private func failureMessage(_ error: Error, job: GenerationJob) -> String {
