@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeScenes
 import SceneForgeTorch
 import TOMLKit
 
@@ -115,9 +116,9 @@ extension TrainingConfig {
             table = dictionary
         case .toml:
             do {
-                table = try TOMLTable(string: text).plainDictionary()
-            } catch let error as TOMLParseError {
-                throw TrainingConfigError(file: file, field: "-", problem: "is not valid TOML (line \(error.source.begin.line): \(error))")
+                table = try TOMLText.parse(text).plainDictionary()
+            } catch let error as TOMLSyntaxError {
+                throw TrainingConfigError(file: file, field: "-", problem: "is not valid TOML (line \(error.line): \(error.message))")
             } catch {
                 throw TrainingConfigError(file: file, field: "-", problem: "is not valid TOML: \(error)")
             }

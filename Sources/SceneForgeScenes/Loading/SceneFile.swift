@@ -29,11 +29,10 @@ public struct SceneFile {
     public init(text: String, displayName: String) throws {
         self.displayName = displayName
         do {
-            self.root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw SceneDataError(
-                file: displayName, line: error.source.begin.line, column: error.source.begin.column,
-                field: nil, message: "TOML syntax error: \(error.description)")
+            self.root = try TOMLText.parse(text)
+        } catch let error as TOMLSyntaxError {
+            throw SceneDataError(file: displayName, line: error.line, column: error.column, field: nil,
+                                 message: "TOML syntax error: \(error.message)")
         }
         self.lines = SourceLineIndex(text: text)
     }

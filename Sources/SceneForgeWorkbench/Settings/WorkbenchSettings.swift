@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeScenes
 import TOMLKit
 
 /// What the workbench remembers between sessions (`~/.config/sceneforge/workbench.toml`).
@@ -39,8 +40,8 @@ public struct WorkbenchSettings: Equatable, Sendable {
 
     public static func parse(_ text: String, file: String) throws -> WorkbenchSettings {
         let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw SettingsError("\(file):\(error.source.begin.line): TOML syntax error: \(error.description)")
+        do { root = try TOMLText.parse(text) } catch let error as TOMLSyntaxError {
+            throw SettingsError("\(file):\(error.line): TOML syntax error: \(error.message)")
         }
         var s = WorkbenchSettings()
         func string(_ key: String) throws -> String? {

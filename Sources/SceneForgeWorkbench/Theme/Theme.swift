@@ -1,5 +1,6 @@
 import Foundation
 import SceneForgeImaging
+import SceneForgeScenes
 import TOMLKit
 
 /// Colours and attributes for every `ThemeRole`, read from a `themes/*.toml` file.
@@ -65,8 +66,8 @@ extension Theme {
     /// use `normal`'s style.
     public static func parse(text: String, file: String) throws -> Theme {
         let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw ThemeError("\(file):\(error.source.begin.line)", "TOML syntax error: \(error.description)")
+        do { root = try TOMLText.parse(text) } catch let error as TOMLSyntaxError {
+            throw ThemeError("\(file):\(error.line)", "TOML syntax error: \(error.message)")
         }
         for key in root.keys where key != "name" && key != "colors" {
             throw ThemeError(file, "unknown field '\(key)' (known: name, colors)")
