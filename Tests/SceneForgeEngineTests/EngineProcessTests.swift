@@ -95,7 +95,8 @@ struct EngineProcessTests {
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
-        try client.submit(JobSpec(id: "long", prompt: "spinner stuck", width: 256, height: 256, steps: 1000, seed: 3))
+        try client.submit(JobSpec(id: "long", prompt: "spinner stuck", width: 256, height: 256, steps: 1000, seed: 3,
+                                  model: tinyZImageFolder))
         try client.submit(JobSpec(id: "queued", prompt: "empty result", width: 32, height: 32, steps: 2, seed: 3))
         try client.submit(JobSpec(id: "after", prompt: "empty result", width: 32, height: 32, steps: 2, seed: 3))
         try await log.waitForEngineEvent("step 3 of the long job") { if case .step(let s) = $0 { return s.job == "long" && s.index >= 3 }; return false }
@@ -121,7 +122,8 @@ struct EngineProcessTests {
         let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0)))
         let log = EventLog(client)
         defer { client.shutdown() }
-        try client.submit(JobSpec(id: "victim", prompt: "dialog", width: 256, height: 256, steps: 1000, seed: 1))
+        try client.submit(JobSpec(id: "victim", prompt: "dialog", width: 256, height: 256, steps: 1000, seed: 1,
+                                  model: tinyZImageFolder))
         try client.submit(JobSpec(id: "survivor", prompt: "toast", width: 32, height: 32, steps: 3, seed: 1))
         try await log.waitForEngineEvent("the victim's second step") { if case .step(let s) = $0 { return s.job == "victim" && s.index >= 2 }; return false }
         let firstPID = try #require(client.enginePID)

@@ -21,6 +21,13 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 /// An engine whose default model is `model` (the model-free test generator unless a test needs the real one).
+/// The tiny random-weight Z-Image pipeline of the parity fixtures: a real model, about 20 ms a step at 256x256, so a
+/// 1000-step job there is still running when a test cancels or kills it (the model-free generator is too fast for that).
+var tinyZImageFolder: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/zimage/pipeline").path
+}
+
 func engineCommand(outputDirectory: String, memoryHz: Double = 2, model: String? = "scheduled-noise") throws -> [String] {
     [try sceneforgeBinary(), "engine", "--output-dir", outputDirectory, "--memory-hz", "\(memoryHz)"]
         + (model.map { ["--model", $0] } ?? [])

@@ -10,10 +10,7 @@ import Testing
 /// diffusers layout, 96x64 in 4 steps in well under a second), against `sceneforge generate` as the reference.
 @Suite(.serialized)
 struct ZImageEngineTests {
-    static var pipelineFolder: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/zimage/pipeline").path
-    }
+    static var pipelineFolder: String { tinyZImageFolder }
 
     static let prompt = "美团 store page, coupon pack popup over the order button"
 

@@ -39,8 +39,10 @@ import Testing
         let engine = EngineClientEngine(configuration: .init(command: [try sceneforgeBinary(), "engine"]))
         defer { engine.shutdown() }
         let updates = UpdateLog(engine.updates)
-        // Long enough to be killed mid-way: 1000 steps at 512x512.
-        let long = JobRequest(prompt: "slow", model: "scheduled-noise", seed: 1, steps: 1000, width: 512, height: 512,
+        // Long enough to be killed mid-way: 1000 steps of the tiny Z-Image at 256x256 (about 20 s).
+        let tinyZImage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/zimage/pipeline").path
+        let long = JobRequest(prompt: "slow", model: tinyZImage, seed: 1, steps: 1000, width: 256, height: 256,
                               guidance: 0, output: folder.path("slow.png"))
         let first = try engine.submit(long)
         try await updates.wait(for: "a step of the long job") { if case .step(first, _, _, _, _, _) = $0 { return true }; return false }
@@ -54,6 +56,8 @@ import Testing
         var quick = long
         quick.steps = 2
         quick.width = 64
+        quick.height = 64
+        quick.model = "scheduled-noise"
         quick.output = folder.path("quick.png")
         let second = try engine.submit(quick)
         try await updates.wait(for: "the next job done") { if case .done(second, _, _) = $0 { return true }; return false }

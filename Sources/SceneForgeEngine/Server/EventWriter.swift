@@ -31,9 +31,16 @@ final class EventWriter: @unchecked Sendable {
 
     /// `make` runs on the writer's queue, in order with every other event; nil sends nothing.
     func send(_ make: @escaping () -> EngineEvent?) {
+        send([make])
+    }
+
+    /// Several events handed over at once (a step's step, preview and memory): one wake-up of the writer, not three.
+    func send(_ makers: [() -> EngineEvent?]) {
         room.wait()
         queue.async { [self] in
-            if let event = make() { write(event) }
+            for make in makers {
+                if let event = make() { write(event) }
+            }
             room.signal()
         }
     }

@@ -127,9 +127,9 @@ final class JobRunner: @unchecked Sendable {
     /// are made on the event writer's thread, beside the next step, so the denoising loop only hands them over.
     private func report(_ info: StepInfo, latents: Tensor, job: GenerationJob, generator: ImageGenerator,
                         progress: inout StepReporter) {
-        writer.send(.step(progress.step(info)))
+        var events: [() -> EngineEvent?] = [{ [step = progress.step(info)] in .step(step) }]
         if let size = progress.previewDue(info) {
-            writer.send { [projection] in
+            events.append { [projection] in
                 do {
                     let image = try projection.image(from: latents, maxSide: size)
                     return .preview(.init(job: job.id, step: info.index, kind: .thumbnail, width: image.width,
@@ -142,18 +142,27 @@ final class JobRunner: @unchecked Sendable {
             }
         }
         if queue.takeDecodeRequest() {
-            do {
-                let image = try generator.decode(latents)
-                let path = URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(job.id)-step\(info.index).png").path
-                try EngineImageFile.write(image, record: nil, to: path)
-                writer.send(.preview(.init(job: job.id, step: info.index, kind: .full, width: image.width,
-                                           height: image.height, encoding: "png", data: nil, path: path)))
-            } catch {
-                writer.send(.error(.init(code: .invalidField, message: "decode_preview failed at step \(info.index): \(error)",
-                                         job: job.id, replyTo: nil)))
-            }
+            writer.send(events)
+            events = [fullPreview(latents, step: info.index, job: job, generator: generator)]
         }
-        writer.send { [telemetry] in .memory(telemetry.sample(job: job.id, step: info.index)) }
+        events.append { [telemetry] in .memory(telemetry.sample(job: job.id, step: info.index)) }
+        writer.send(events)
+    }
+
+    /// A full VAE decode of the current estimate, written as a PNG on the worker (it needs the model), announced in order.
+    private func fullPreview(_ latents: Tensor, step: Int, job: GenerationJob, generator: ImageGenerator) -> () -> EngineEvent? {
+        let event: EngineEvent
+        do {
+            let image = try generator.decode(latents)
+            let path = URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(job.id)-step\(step).png").path
+            try EngineImageFile.write(image, record: nil, to: path)
+            event = .preview(.init(job: job.id, step: step, kind: .full, width: image.width, height: image.height,
+                                   encoding: "png", data: nil, path: path))
+        } catch {
+            event = .error(.init(code: .invalidField, message: "decode_preview failed at step \(step): \(error)", job: job.id,
+                                 replyTo: nil))
+        }
+        return { event }
     }
 
     private func failureMessage(_ error: Error, job: GenerationJob) -> String {
