@@ -60,3 +60,37 @@ import Testing
         #expect(worst <= 2, "\(run): PNG differs by up to \(worst)/255")
     }
 }
+
+/// Missing pieces are errors that name them.
+@Suite struct ZImageOmniErrorTests {
+    /// A copy of the Omni fixture without `name` (symlinked components resolved to real copies).
+    static func omniFolder(without name: String) throws -> URL {
+        let folder = try ComponentParity.temporaryFolder()
+        let source = Fixtures.url("zimage_omni/pipeline")
+        for item in ["model_index.json", "scheduler", "tokenizer", "text_encoder", "transformer", "vae", "siglip",
+                     "siglip_processor"] where item != name {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(item).resolvingSymlinksInPath(),
+                                             to: folder.appendingPathComponent(item))
+        }
+        return folder
+    }
+
+    @Test(arguments: ["siglip", "siglip_processor"])
+    func omniFolderWithoutSiglipIsRefusedByName(missing: String) throws {
+        let folder = try Self.omniFolder(without: missing)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let message = ComponentParity.message { _ = try ZImagePipeline.load(folder: folder) }
+        #expect(message?.contains("'\(missing)'") == true && message?.contains(folder.path) == true, "\(message ?? "no error")")
+    }
+
+    @Test func referenceImagesOnATextToImageModelAreRefused() throws {
+        let pipeline = try ZImagePipeline.load(folder: Fixtures.url("zimage/pipeline"))
+        var request = TextToImageRequest(prompts: ["a toast"])
+        request.width = 64
+        request.height = 64
+        request.steps = 1
+        request.references = [try RGBAImage(width: 64, height: 64, fill: (10, 20, 30, 255))]
+        let message = ComponentParity.message { _ = try pipeline.denoise(request) }
+        #expect(message?.contains("reference images need a Z-Image-Edit/Omni model") == true, "\(message ?? "no error")")
+    }
+}
