@@ -92,9 +92,14 @@ extension ZImagePipeline {
         var siglip: [Tensor] = []
         for (i, image) in images.enumerated() {
             let (w, h) = (image.width / multiple * multiple, image.height / multiple * multiple)
-            guard w > 0, h > 0 else {
-                throw PipelineError.invalidRequest("reference image \(i + 1) is \(image.width)x\(image.height); it must be at least "
-                    + "\(multiple)x\(multiple) pixels")
+            // Flux2ImageProcessor.check_image_input's limits; above 1 MP the reference LANCZOS-resizes, which this
+            // port does not reproduce, so such images are refused rather than conditioned on differently.
+            let size = "reference image \(i + 1) is \(image.width)x\(image.height)"
+            guard min(image.width, image.height) >= 64, max(image.width, image.height) <= 8 * min(image.width, image.height) else {
+                throw PipelineError.invalidRequest("\(size); both sides must be at least 64 pixels and the aspect at most 8:1")
+            }
+            guard image.width * image.height <= 1024 * 1024 else {
+                throw PipelineError.invalidRequest("\(size), over 1024x1024 pixels in area; downscale it first")
             }
             // Flux2ImageProcessor's crop: no resampling, just the centred w x h window.
             let pixels = try Self.imageTensor(image)
