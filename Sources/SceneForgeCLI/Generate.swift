@@ -35,6 +35,8 @@ struct Generate: AsyncParsableCommand {
     @Option(name: .customLong("mask-layout"), help: "Layout id for --mask from-layout (default: the --control layout).") var maskLayout: String?
     @Flag(name: .customLong("paste-back"), help: "Put the source pixels back outside the mask after decoding.") var pasteBack = false
     @Option(help: "Paste-back feather width in pixels, inside the mask (default 0).") var feather: Int?
+    @Option(help: "A reference image (PNG) for a Z-Image-Edit/Omni model; repeat for several. Sets the size when --width/--height are not given.")
+    var reference: [String] = []
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
     @Option(help: "Take every setting from the generation record in this PNG (flags given here override it).") var from: String?
@@ -78,8 +80,20 @@ struct Generate: AsyncParsableCommand {
             pasteBack: pasteBack || recorded?.extra["pasteBack"] == "true",
             feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0)
         var request = TextToImageRequest(prompts: [text])
-        request.width = width ?? recorded?.width ?? conditioning.sourceSize?.width ?? 1024
-        request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? 1024
+        // The record keeps reference paths one per line (a path may contain anything but a newline).
+        let referencePaths = reference.isEmpty
+            ? (recorded?.extra["references"]?.split(separator: "\n").map(String.init) ?? []) : reference
+        request.references = try referencePaths.map { path in
+            do {
+                return try PNGFile.read(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw ValidationError("--reference \(path): \(error)")
+            }
+        }
+        // Like the Omni pipeline: without a size, the last reference's size cut down to multiples of 16.
+        let referenceSize = request.references.last.map { (width: $0.width / 16 * 16, height: $0.height / 16 * 16) }
+        request.width = width ?? recorded?.width ?? conditioning.sourceSize?.width ?? referenceSize?.width ?? 1024
+        request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? referenceSize?.height ?? 1024
         request.steps = steps ?? recorded?.steps ?? 8
         request.guidance = guidance ?? recorded?.guidance ?? 0
         request.seed = seed ?? recorded?.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
@@ -110,7 +124,7 @@ struct Generate: AsyncParsableCommand {
         let image = try prepared.finish(ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0)))
         let record = ZImageRecord.make(request: request, negativePrompt: negative, folder: folder,
                                        modelHash: ModelFingerprint.of(folder: folder), prepared: prepared,
-                                       dtype: "\(computeType)", device: "\(target)", extra: ["noise": noise ?? ""])
+                                       dtype: "\(computeType)", device: "\(target)", extra: ["noise": noise ?? "", "references": referencePaths.joined(separator: "\n")])
         try PNGFile.write(image, record: record, to: URL(fileURLWithPath: out))
         log("wrote \(out)")
     }

@@ -138,7 +138,7 @@ import Testing
         #expect(configError(#"{"axes_dims": [32, 48]}"#).contains("'axes_dims' [32, 48] and 'axes_lens'"))
         #expect(configError(#"{"n_heads": 7}"#).contains("transformer/config.json: field 'dim' (3840) must be a multiple of 'n_heads' (7)"))
         #expect(configError(#"{"axes_dims": [32, 48, 40]}"#).contains("must sum to the head dimension"))
-        #expect(configError(#"{"siglip_feat_dim": 1152}"#).contains("'siglip_feat_dim'"))
+        #expect(configError(#"{"siglip_feat_dim": 0}"#).contains("'siglip_feat_dim' must be positive"))
         #expect(configError(#"{"norm_eps": 0}"#).contains("'norm_eps'"))
         #expect(configError("{").contains("transformer/config.json: not valid JSON"))
     }

@@ -24,6 +24,9 @@ public struct TextToImageRequest: Sendable {
     public var edit: ImageEdit?
     /// ControlNet guidance (see `ControlGuidance`).
     public var control: ControlGuidance?
+    /// Reference images for a Z-Image-Edit / Omni model (diffusers' ZImageOmniPipeline `image=`): each is VAE-encoded
+    /// as clean latents and SigLIP-encoded. Needs an Omni folder (siglip/, transformer `siglip_feat_dim`).
+    public var references: [RGBAImage] = []
 
     public init(prompts: [String]) { self.prompts = prompts }
 }
@@ -84,8 +87,11 @@ public final class ZImagePipeline {
     public let schedulerConfig: FlowMatchEulerConfig
     public let device: Device
     public let dtype: DType
+    /// Present for a Z-Image-Edit / Omni folder: the pipeline then runs the transformer in omni mode.
+    public let omni: ZImageOmniComponents?
 
-    /// Loads a diffusers-layout folder: model_index.json, tokenizer/, text_encoder/, transformer/, vae/, scheduler/.
+    /// Loads a diffusers-layout folder: model_index.json, tokenizer/, text_encoder/, transformer/, vae/, scheduler/,
+    /// and for an Omni/Edit model (model_index `_class_name` ZImageOmniPipeline) siglip/ and siglip_processor/.
     public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> ZImagePipeline {
         func component(_ name: String) throws -> URL {
             let url = folder.appendingPathComponent(name)
@@ -98,34 +104,23 @@ public final class ZImagePipeline {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model_index.json").path) else {
             throw PipelineError.missingComponent("model_index.json", folder: folder.path)
         }
-        try refuseUnsupportedVariant(folder: folder)
         let scheduler = try component("scheduler").appendingPathComponent("scheduler_config.json")
+        let transformer = try ZImageTransformer.load(folder: component("transformer"), dtype: dtype, device: device)
+        let omni = isOmniFolder(folder)
+            ? try loadOmniComponents(folder: folder, transformer: transformer, dtype: dtype, device: device) : nil
         return try ZImagePipeline(
             folder: folder,
             tokenizer: BPETokenizer(folder: component("tokenizer")),
             textEncoder: Qwen3TextEncoder.load(folder: component("text_encoder"), dtype: dtype, device: device),
-            transformer: ZImageTransformer.load(folder: component("transformer"), dtype: dtype, device: device),
+            transformer: transformer,
             vae: AutoencoderKL.load(folder: component("vae"), dtype: dtype, device: device),
             schedulerConfig: FlowMatchEulerConfig.load(contentsOf: scheduler),
-            device: device, dtype: dtype)
-    }
-
-    /// Z-Image-Edit / Omni folders (diffusers' ZImageOmniPipeline) condition on reference images through a SigLIP
-    /// encoder and the transformer's omni sequence mode; refuse them by name instead of failing on a missing key.
-    static func refuseUnsupportedVariant(folder: URL) throws {
-        let index = folder.appendingPathComponent("model_index.json")
-        guard let data = try? Data(contentsOf: index),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let className = object["_class_name"] as? String else { return }
-        guard className.contains("Omni") || className.contains("Edit") else { return }
-        throw PipelineError.invalidRequest("\(index.path): '_class_name' is \(className), a Z-Image Edit/Omni model. SceneForge "
-            + "runs Z-Image text-to-image, img2img, inpainting and ControlNet; Edit/Omni also needs the SigLIP image "
-            + "encoder (siglip/, transformer siglip_feat_dim), the omni sequence mode ([caption, image, SigLIP] with "
-            + "per-token clean/noisy modulation) and reference-image latents, none of which are implemented yet")
+            device: device, dtype: dtype, omni: omni)
     }
 
     public init(folder: URL, tokenizer: BPETokenizer, textEncoder: Qwen3TextEncoder, transformer: ZImageTransformer,
-                vae: AutoencoderKL, schedulerConfig: FlowMatchEulerConfig, device: Device, dtype: DType) {
+                vae: AutoencoderKL, schedulerConfig: FlowMatchEulerConfig, device: Device, dtype: DType,
+                omni: ZImageOmniComponents? = nil) {
         self.folder = folder
         self.tokenizer = tokenizer
         self.textEncoder = textEncoder
@@ -134,6 +129,7 @@ public final class ZImagePipeline {
         self.schedulerConfig = schedulerConfig
         self.device = device
         self.dtype = dtype
+        self.omni = omni
     }
 
     /// Pixels per latent cell.
@@ -168,15 +164,31 @@ public final class ZImagePipeline {
             let (h, w) = (request.height / vaeScaleFactor, request.width / vaeScaleFactor)
             let shape = [batch, transformer.config.inChannels, h, w]
 
-            let positive = try encode(prompts: request.prompts, maxSequenceLength: request.maxSequenceLength)
+            if !request.references.isEmpty, omni == nil {
+                throw PipelineError.invalidRequest("reference images need a Z-Image-Edit/Omni model (model_index.json "
+                    + "ZImageOmniPipeline with siglip/); \(folder.path) is a text-to-image model")
+            }
+            if omni != nil, request.edit != nil || request.control != nil {
+                throw PipelineError.invalidRequest("img2img/inpainting and ControlNet are not supported with a Z-Image "
+                    + "Omni/Edit model; give reference images instead")
+            }
+            // Omni models caption in segments around each reference image (and always run the omni sequence).
+            let omniReferences = try omni.map { try referenceConditioning(request.references, omni: $0) }
+            let encodeAll: ([String]) throws -> [[Tensor]] = { prompts in
+                self.omni == nil
+                    ? try self.encode(prompts: prompts, maxSequenceLength: request.maxSequenceLength).map { [$0] }
+                    : try self.encodeOmni(prompts: prompts, images: request.references.count,
+                                          maxSequenceLength: request.maxSequenceLength)
+            }
+            let positive = try encodeAll(request.prompts)
             let guided = request.guidance > 0
-            var negative: [Tensor] = []
+            var negative: [[Tensor]] = []
             if guided {
                 let negatives = request.negativePrompts ?? Array(repeating: "", count: batch)
                 guard negatives.count == batch else {
                     throw PipelineError.invalidRequest("\(negatives.count) negative prompts for \(batch) prompts")
                 }
-                negative = try encode(prompts: negatives, maxSequenceLength: request.maxSequenceLength)
+                negative = try encodeAll(negatives)
             }
 
             var noise: Tensor
@@ -221,10 +233,13 @@ public final class ZImagePipeline {
                 if let (guidance, hints) = control, guidance.applies(atStep: step.index, of: scheduler.numInferenceSteps) {
                     hook = { try guidance.controlNet.hints($0, control: applyGuidance ? hints + hints : hints, scale: guidance.scale) }
                 }
-                let outputs = try transformer.forward(
-                    latents: applyGuidance ? samples + samples : samples,
-                    timesteps: Tensor.full([applyGuidance ? 2 * batch : batch], time, device: device),
-                    captions: applyGuidance ? positive + negative : positive, control: hook)
+                let captions = applyGuidance ? positive + negative : positive
+                let targets = applyGuidance ? samples + samples : samples
+                let outputs = try omniReferences.map {
+                    try omniVelocities(targets: targets, captions: captions, references: $0, time: time)
+                } ?? transformer.forward(
+                    latents: targets, timesteps: Tensor.full([targets.count], time, device: device),
+                    captions: captions.map { $0[0] }, control: hook)
                 var velocities: [Tensor] = []
                 for j in 0..<batch {
                     let pos = try outputs[j].to(.float32)

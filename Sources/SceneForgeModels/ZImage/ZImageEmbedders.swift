@@ -57,7 +57,11 @@ struct ZImageFinalLayer {
 
     /// `x`: (B, S, dim), `adaln`: (B, adalnDim).
     func callAsFunction(_ x: Tensor, adaln: Tensor) throws -> Tensor {
-        let scale = try (adaLNModulation1(adaln.silu()) + 1).unsqueeze(1)
+        try callAsFunction(x, conditioning: .global(adaln))
+    }
+
+    func callAsFunction(_ x: Tensor, conditioning: ZImageTimeConditioning) throws -> Tensor {
+        let scale = try conditioning.modulate({ try adaLNModulation1($0.silu()) }, chunks: 1, post: [{ try $0 + 1 }])[0]
         return try linear(x.layerNorm(weight: nil, bias: nil, eps: 1e-6) * scale)
     }
 }

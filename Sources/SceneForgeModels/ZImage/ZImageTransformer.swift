@@ -21,6 +21,10 @@ public struct ZImageTransformer {
     let tEmbedder: ZImageTimestepEmbedder
     let capEmbedder: ZImageCaptionEmbedder
     let layers: [ZImageTransformerBlock]
+    /// Omni variant only (config `siglip_feat_dim`): embeds and refines the reference images' SigLIP features.
+    let siglipEmbedder: ZImageCaptionEmbedder?
+    let siglipRefiner: [ZImageTransformerBlock]
+    let siglipPadToken: Tensor?
     let rope: ZImageRope
     let dtype: DType
     let device: Device
@@ -56,6 +60,18 @@ public struct ZImageTransformer {
             w.scoped("cap_embedder"), capFeatDim: config.capFeatDim, dim: dim, eps: config.normEps)
         layers = try (0..<config.nLayers).map {
             try ZImageTransformerBlock(w.scoped("layers").scoped($0), config: config, modulation: true)
+        }
+        if let siglipDim = config.siglipFeatDim {
+            siglipEmbedder = try ZImageCaptionEmbedder(
+                w.scoped("siglip_embedder"), capFeatDim: siglipDim, dim: dim, eps: config.normEps)
+            siglipRefiner = try (0..<config.nRefinerLayers).map {
+                try ZImageTransformerBlock(w.scoped("siglip_refiner").scoped($0), config: config, modulation: false)
+            }
+            siglipPadToken = try w.tensor("siglip_pad_token", shape: [1, dim])
+        } else {
+            siglipEmbedder = nil
+            siglipRefiner = []
+            siglipPadToken = nil
         }
         rope = ZImageRope(theta: config.ropeTheta, axesDims: config.axesDims, axesLens: config.axesLens)
         dtype = w.dtype

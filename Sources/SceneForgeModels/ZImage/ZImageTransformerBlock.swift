@@ -28,14 +28,20 @@ struct ZImageTransformerBlock {
 
     /// `x`: (B, S, dim); `adaln`: (B, adalnDim), required exactly when the block is modulated.
     func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?, adaln: Tensor?) throws -> Tensor {
+        try callAsFunction(x, rotary: rotary, mask: mask, conditioning: adaln.map { .global($0) })
+    }
+
+    func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?,
+                        conditioning: ZImageTimeConditioning?) throws -> Tensor {
         guard let adaLNModulation0 else {
             let h = try x + attentionNorm2(attention(attentionNorm1(x), rotary: rotary, mask: mask))
             return try h + ffnNorm2(feedForward(ffnNorm1(h)))
         }
-        guard let adaln else { throw ZImageError("a modulated Z-Image block was called without time conditioning") }
-        let mod = try adaLNModulation0(adaln).unsqueeze(1).chunk(4, dim: 2)
-        let scaleMSA = try mod[0] + 1, gateMSA = try mod[1].tanh()
-        let scaleMLP = try mod[2] + 1, gateMLP = try mod[3].tanh()
+        guard let conditioning else { throw ZImageError("a modulated Z-Image block was called without time conditioning") }
+        let scale: (Tensor) throws -> Tensor = { try $0 + 1 }
+        let gate: (Tensor) throws -> Tensor = { try $0.tanh() }
+        let mod = try conditioning.modulate({ try adaLNModulation0($0) }, chunks: 4, post: [scale, gate, scale, gate])
+        let (scaleMSA, gateMSA, scaleMLP, gateMLP) = (mod[0], mod[1], mod[2], mod[3])
         let h = try x + gateMSA * attentionNorm2(attention(attentionNorm1(x) * scaleMSA, rotary: rotary, mask: mask))
         return try h + gateMLP * ffnNorm2(feedForward(ffnNorm1(h) * scaleMLP))
     }

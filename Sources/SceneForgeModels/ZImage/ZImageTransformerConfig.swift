@@ -16,7 +16,7 @@ public struct ZImageTransformerConfig: Equatable, Sendable {
     public var normEps = 1e-5
     public var qkNorm = true
     public var capFeatDim = 2560
-    /// Set only by the omni (SigLIP) variant, which this port does not implement.
+    /// Set only by the omni variant (Z-Image-Edit / Omni): the width of the SigLIP image features it embeds.
     public var siglipFeatDim: Int? = nil
     public var ropeTheta = 256.0
     public var tScale = 1000.0
@@ -98,10 +98,7 @@ public struct ZImageTransformerConfig: Equatable, Sendable {
         guard axesDims.reduce(0, +) == headDim else {
             throw ZImageError("field 'axes_dims' \(axesDims) must sum to the head dimension dim/n_heads = \(headDim)")
         }
-        if let siglip = siglipFeatDim {
-            throw ZImageError("field 'siglip_feat_dim' is \(siglip): the omni (SigLIP) variant is not supported, "
-                + "only text-to-image checkpoints (siglip_feat_dim null)")
-        }
+        if let siglip = siglipFeatDim { try positive(siglip, "siglip_feat_dim") }
     }
 }
 
