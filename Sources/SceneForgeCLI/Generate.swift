@@ -80,18 +80,10 @@ struct Generate: AsyncParsableCommand {
             pasteBack: pasteBack || recorded?.extra["pasteBack"] == "true",
             feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0)
         var request = TextToImageRequest(prompts: [text])
-        // The record keeps reference paths one per line (a path may contain anything but a newline).
         let referencePaths = reference.isEmpty
-            ? (recorded?.extra["references"]?.split(separator: "\n").map(String.init) ?? []) : reference
-        request.references = try referencePaths.map { path in
-            do {
-                return try PNGFile.read(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                throw ValidationError("--reference \(path): \(error)")
-            }
-        }
-        // Like the Omni pipeline: without a size, the last reference's size cut down to multiples of 16.
-        let referenceSize = request.references.last.map { (width: $0.width / 16 * 16, height: $0.height / 16 * 16) }
+            ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference
+        request.references = try ReferenceImages.load(referencePaths)
+        let referenceSize = ReferenceImages.defaultSize(of: request.references)
         request.width = width ?? recorded?.width ?? conditioning.sourceSize?.width ?? referenceSize?.width ?? 1024
         request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? referenceSize?.height ?? 1024
         request.steps = steps ?? recorded?.steps ?? 8
@@ -124,7 +116,8 @@ struct Generate: AsyncParsableCommand {
         let image = try prepared.finish(ZImagePipeline.rgbaImage(pipeline.decode(latents: latents).squeeze(0)))
         let record = ZImageRecord.make(request: request, negativePrompt: negative, folder: folder,
                                        modelHash: ModelFingerprint.of(folder: folder), prepared: prepared,
-                                       dtype: "\(computeType)", device: "\(target)", extra: ["noise": noise ?? "", "references": referencePaths.joined(separator: "\n")])
+                                       dtype: "\(computeType)", device: "\(target)", extra: ["noise": noise ?? ""]
+                                           .merging(ReferenceImages.recordExtra(referencePaths)) { _, new in new })
         try PNGFile.write(image, record: record, to: URL(fileURLWithPath: out))
         log("wrote \(out)")
     }

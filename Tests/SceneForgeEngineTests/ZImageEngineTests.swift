@@ -119,6 +119,46 @@ struct ZImageEngineTests {
         #expect(image.width == 96 && image.height == 64)
     }
 
+    /// Z-Image-Omni through the engine: the `references` extra runs the reference-image path `generate --reference`
+    /// runs, and the PNG's record names the references so `generate --from` makes it again.
+    @Test func referenceImagesOnAnOmniModelMatchGenerate() async throws {
+        let directory = try temporaryDirectory("zimage-omni")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixtures = URL(fileURLWithPath: tinyZImageFolder).deletingLastPathComponent().deletingLastPathComponent()
+        let omni = fixtures.appendingPathComponent("zimage_omni/pipeline").path
+        let reference = fixtures.appendingPathComponent("zimage_omni/pipeline_outputs/reference.png").path
+        let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0, model: omni)))
+        let log = EventLog(client)
+        defer { client.shutdown() }
+        let output = directory + "/engine.png"
+        try client.submit(JobSpec(id: "edit", prompt: "add a coupon popup", width: 64, height: 64, steps: 3, seed: 5, output: output,
+                                  extras: ["references": .array([.string(reference)])]))
+        try client.submit(JobSpec(id: "missing", prompt: "x", width: 64, height: 64, steps: 1, seed: 1,
+                                  extras: ["references": .array([.string(directory + "/gone.png")])]))
+        try client.submit(JobSpec(id: "wrong-type", prompt: "x", width: 64, height: 64, steps: 1, seed: 1,
+                                  extras: ["references": .string(reference)]))
+        try await log.waitForEngineEvent("the last job", timeout: 120) { isTerminal($0, job: "wrong-type") }
+        guard case .done(let done)? = log.jobEvents("edit").last else { Issue.record("\(log.jobEvents("edit").map(\.type))"); return }
+        #expect(done.record["extra"]?["references"] == .string(reference))
+        guard case .failed(let missing)? = log.jobEvents("missing").last else { Issue.record("missing reference not failed"); return }
+        #expect(missing.message.contains("gone.png"))
+        let wrongType = log.engineEvents.contains {
+            if case .failed(let f) = $0, f.job == "wrong-type" { return f.message.contains("job.extras.references") }
+            if case .error(let e) = $0, e.job == "wrong-type" { return e.message.contains("job.extras.references") }
+            return false
+        }
+        #expect(wrongType)
+
+        let generated = directory + "/generate.png"
+        try Self.sceneforge(["generate", "--model", omni, "--prompt", "add a coupon popup", "--reference", reference,
+                             "--width", "64", "--height", "64", "--steps", "3", "--seed", "5", "-o", generated, "--quiet"])
+        let engineImage = try PNGFile.read(contentsOf: URL(fileURLWithPath: output))
+        #expect(Self.maxDifference(engineImage, try PNGFile.read(contentsOf: URL(fileURLWithPath: generated))) <= 2)
+        let again = directory + "/again.png"
+        try Self.sceneforge(["generate", "--from", output, "-o", again, "--quiet"])
+        #expect(try PNGFile.read(contentsOf: URL(fileURLWithPath: again)) == engineImage)
+    }
+
     @Test func inpaintingExtrasMatchGenerateAndBadOnesFailTheJob() async throws {
         let directory = try temporaryDirectory("zimage-inpaint")
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -28,6 +28,8 @@ public final class ZImageGenerator: ImageGenerator {
         request.negativePrompts = [job.negativePrompt]
         (request.width, request.height, request.steps) = (job.width, job.height, job.steps)
         (request.guidance, request.seed) = (job.guidance, job.seed)
+        let referencePaths = try ReferenceImages.paths(fromExtras: job.extras)
+        request.references = try ReferenceImages.load(referencePaths)
         let prepared = try conditioning.apply(to: &request, pipeline: pipeline, dtype: pipeline.dtype, device: pipeline.device,
                                               loadControlNet: cachedControlNet)
         let latents = try pipeline.denoise(request) { step, _ in
@@ -36,8 +38,10 @@ public final class ZImageGenerator: ImageGenerator {
         let image = try prepared.finish(decode(latents))
         let record = ZImageRecord.make(request: request, negativePrompt: job.negativePrompt, folder: pipeline.folder,
                                        modelHash: fingerprint, prepared: prepared, dtype: "\(pipeline.dtype)",
-                                       device: "\(pipeline.device)", id: job.id)
-        return GenerationResult(image: image, record: record, usedExtras: ImageConditioning.extrasKeys)
+                                       device: "\(pipeline.device)", id: job.id,
+                                       extra: ReferenceImages.recordExtra(referencePaths))
+        return GenerationResult(image: image, record: record,
+                                usedExtras: ImageConditioning.extrasKeys.union([ReferenceImages.extrasKey]))
     }
 
     public func decode(_ latents: Tensor) throws -> RGBAImage {
