@@ -5,6 +5,9 @@ import SceneForgeTorch
 
 /// `sceneforge-bench engine`: the engine's per-step overhead (step, preview and memory events, telemetry, the pipe)
 /// against calling the same generator directly in this process on the same job.
+///
+/// The engine is read two ways: by a raw line reader that decodes only the last step (the engine's own cost), and by
+/// `EngineClient`, which decodes every event as the workbench does (on 2 cores that decoding competes with the steps).
 struct EngineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine", abstract: "Engine per-step time (previews every step) against the generator called directly.")
@@ -35,24 +38,31 @@ struct EngineBench: AsyncParsableCommand {
         }
         try client.start()
         var events = client.events.makeAsyncIterator()
-        // Alternate the two sides so that load from other processes hits both alike; the first round warms up.
-        var direct: [Double] = [], inEngine: [Double] = []
+        let raw = try RawEngine(command: engineCommand(outputDirectory: directory))
+        defer { raw.stop() }
+        // Alternate the sides so that load from other processes hits them alike; the first round warms up.
+        var direct: [Double] = [], inEngine: [Double] = [], throughClient: [Double] = []
         for round in 0...repeats {
             let d = try directSecondsPerStep(generator, job)
             var engineJob = spec
+            engineJob.id = "bench-raw-\(round)"
+            let e = try raw.secondsPerStep(engineJob)
             engineJob.id = "bench-\(round)"
-            let e = try await engineSecondsPerStep(client, engineJob, &events)
+            let c = try await engineSecondsPerStep(client, engineJob, &events)
             if round > 0 {
                 direct.append(d)
                 inEngine.append(e)
+                throughClient.append(c)
             }
         }
-        let (d, e) = (median(direct), median(inEngine))
+        let (d, e, c) = (median(direct), median(inEngine), median(throughClient))
         print("job: \(model) \(width)x\(height), \(steps) steps, preview every \(previewEvery) step(s), cpu, "
             + "libtorch \(try Torch.version()), \(repeats) rounds (medians)")
-        print(String(format: "direct (in-process):                   %.4f ms/step", d * 1000))
-        print(String(format: "engine (events, previews, telemetry):  %.4f ms/step", e * 1000))
-        print(String(format: "overhead: %.4f ms/step; ratio engine/direct %.3fx (%+.1f%%)", (e - d) * 1000, e / d, (e / d - 1) * 100))
+        print(String(format: "direct (in-process):                      %.4f ms/step", d * 1000))
+        print(String(format: "engine (events, previews, telemetry):     %.4f ms/step", e * 1000))
+        print(String(format: "  read by EngineClient (decodes events):  %.4f ms/step", c * 1000))
+        print(String(format: "overhead: %.4f ms/step; ratio engine/direct %.3fx (%+.1f%%); with the Swift client decoding %.3fx (%+.1f%%)",
+                     (e - d) * 1000, e / d, (e / d - 1) * 100, c / d, (c / d - 1) * 100))
         // On a shared machine the fastest round is the least disturbed one.
         let (dMin, eMin) = (direct.min() ?? .nan, inEngine.min() ?? .nan)
         print(String(format: "fastest rounds: direct %.4f, engine %.4f ms/step; overhead %.4f ms/step, ratio %.3fx",
@@ -99,5 +109,53 @@ struct EngineBench: AsyncParsableCommand {
     private func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+    }
+}
+
+/// An engine child read line by line, decoding only the lines the bench needs.
+private final class RawEngine {
+    private let process = Process()
+    private let input: FileHandle
+    private let reader: LineReader
+    private let decoder = ProtocolCodec.makeDecoder()
+    private let encoder = ProtocolCodec.makeEncoder()
+
+    init(command: [String]) throws {
+        let stdin = Pipe(), stdout = Pipe()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input = stdin.fileHandleForWriting
+        reader = LineReader(descriptor: stdout.fileHandleForReading.fileDescriptor)
+        guard case .line? = reader.next() else { throw ValidationError("the engine sent no hello") }
+    }
+
+    /// The engine's own clock, as `engineSecondsPerStep`: `elapsed_seconds` of the last step over the step count.
+    func secondsPerStep(_ job: JobSpec) throws -> Double {
+        let id = job.id ?? ""
+        try input.write(contentsOf: ProtocolCodec.encodeLine(RequestLine(.submit(job)), encoder: encoder))
+        let lastStep = Data("\"index\":\(job.steps ?? 0),".utf8), done = Data("\"type\":\"done\"".utf8)
+        let failed = Data("\"type\":\"failed\"".utf8), ofJob = Data("\"job\":\"\(id)\"".utf8)
+        var perStep: Double?
+        while let item = reader.next() {
+            guard case .line(let line) = item, line.range(of: ofJob) != nil else { continue }
+            if line.range(of: lastStep) != nil, case .step(let step) = try decoder.decode(EngineEvent.self, from: line) {
+                perStep = step.elapsedSeconds / Double(step.total)
+            } else if line.range(of: failed) != nil {
+                throw ValidationError("bench job failed: \(String(decoding: line, as: UTF8.self))")
+            } else if line.range(of: done) != nil {
+                guard let perStep else { throw ValidationError("the engine finished \(id) without a last step") }
+                return perStep
+            }
+        }
+        throw ValidationError("the engine stopped before the bench jobs finished")
+    }
+
+    func stop() {
+        try? input.close()
+        process.waitUntilExit()
     }
 }
