@@ -48,14 +48,14 @@ struct EngineEventCostBench: ParsableCommand {
             ("encode preview event", { _ = try ProtocolCodec.encodeLine(preview, encoder: encoder) }),
         ]
         print("job: \(model) \(width)x\(height), latents \(latents.shape), libtorch \(try Torch.version())")
-        print(String(format: "one denoising step (direct):  %8.1f us", stepSeconds * 1e6))
+        func label(_ text: String) -> String { text.padding(toLength: 30, withPad: " ", startingAt: 0) }
+        print(label("one step, direct") + String(format: "%8.1f us  (a whole generate call over its steps)", stepSeconds * 1e6))
         var total = 0.0
         for (name, body) in pieces {
             let seconds = try medianSeconds(iterations: iterations, body)
             total += seconds
-            print(name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: "%8.1f us  (%.2f%% of a step)", seconds * 1e6, seconds / stepSeconds * 100))
+            print(label(name) + String(format: "%8.1f us  (%.2f%% of a step)", seconds * 1e6, seconds / stepSeconds * 100))
         }
-        print(String(format: "all pieces:                    %8.1f us  (%.2f%% of a step)", total * 1e6, total / stepSeconds * 100))
+        print(label("all pieces") + String(format: "%8.1f us  (%.2f%% of a step)", total * 1e6, total / stepSeconds * 100))
     }
 }
