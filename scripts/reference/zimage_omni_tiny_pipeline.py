@@ -11,12 +11,11 @@ import shutil
 import torch
 from diffusers import (AutoencoderKL, FlowMatchEulerDiscreteScheduler, ZImageOmniPipeline,
                        ZImageTransformer2DModel)
-from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, trainers
-from tokenizers import models as tok_models
-from transformers import Qwen2Tokenizer, Qwen3Model, Siglip2ImageProcessor, Siglip2VisionConfig, Siglip2VisionModel
+from transformers import Qwen3Model, Siglip2ImageProcessor, Siglip2VisionConfig, Siglip2VisionModel
 
 from zimage_common import FIXTURES, randomize_parameters
-from zimage_tiny_pipeline import CHAT_TEMPLATE, CORPUS, PIPELINE_DIR, QWEN2_SPLIT, _merges
+from zimage_tiny_pipeline import PIPELINE_DIR
+from zimage_tiny_pipeline import build_tokenizer as build_text_tokenizer
 
 OMNI_FIXTURES = os.path.join(os.path.dirname(FIXTURES), "zimage_omni")
 OMNI_DIR = os.path.join(OMNI_FIXTURES, "pipeline")
@@ -38,23 +37,9 @@ SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start
 
 
 def build_tokenizer(vocab_size=400):
-    tok = Tokenizer(tok_models.BPE(unk_token=None, fuse_unk=False, byte_fallback=False))
-    tok.normalizer = normalizers.NFC()
-    tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
-    ])
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tok.train_from_iterator(CORPUS * 4, trainer=trainer)
-    vocab = tok.get_vocab(with_added_tokens=False)
-    merges = [tuple(m) if isinstance(m, (tuple, list)) else tuple(m.split(" ")) for m in _merges(tok)]
-    hf = Qwen2Tokenizer(vocab=vocab, merges=merges, unk_token=None, bos_token=None,
-                        eos_token="<|im_end|>", pad_token="<|endoftext|>")
-    hf.add_special_tokens({"additional_special_tokens": SPECIAL_TOKENS[1:]})
-    hf.chat_template = CHAT_TEMPLATE
-    hf.model_max_length = 131072
+    # The text-to-image fixture's tokenizer, retrained with the vision markers as special tokens (same vocab size,
+    # so the shared text encoder fits).
+    hf = build_text_tokenizer(vocab_size, special_tokens=SPECIAL_TOKENS)
     assert len(hf) == vocab_size, len(hf)
     return hf
 

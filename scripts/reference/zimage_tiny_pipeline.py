@@ -55,7 +55,8 @@ CORPUS = [
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
 
-def build_tokenizer(vocab_size=400):
+def build_tokenizer(vocab_size=400, special_tokens=SPECIAL_TOKENS):
+    """A Qwen2-style byte-level BPE trained on CORPUS; `special_tokens[0]` is the pad token."""
     tok = Tokenizer(models.BPE(unk_token=None, fuse_unk=False, byte_fallback=False))
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.Sequence([
@@ -63,14 +64,14 @@ def build_tokenizer(vocab_size=400):
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
     ])
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=special_tokens,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tok.train_from_iterator(CORPUS * 4, trainer=trainer)
     model = tok.get_vocab(with_added_tokens=False)
     merges = [tuple(m) if isinstance(m, (tuple, list)) else tuple(m.split(" ")) for m in _merges(tok)]
     hf = Qwen2Tokenizer(vocab=model, merges=merges, unk_token=None, bos_token=None,
                         eos_token="<|im_end|>", pad_token="<|endoftext|>")
-    hf.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    hf.add_special_tokens({"additional_special_tokens": special_tokens[1:]})
     hf.chat_template = CHAT_TEMPLATE
     hf.model_max_length = 131072
     return hf
