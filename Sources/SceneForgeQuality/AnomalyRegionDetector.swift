@@ -18,7 +18,7 @@ public struct AnomalyRegionDetector: Sendable {
     /// Score thresholds tried when calibrating.
     static let thresholdCandidates: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 
-    let scorers: [String: BoostedStumps]
+    let scorers: [String: BoostedTrees]
     /// Per anomaly type, the most separate groups its layouts' anomaly regions have: the detector keeps that
     /// many regions (the heaviest by score), a prior on the anomaly's shape, not on its position.
     let pieces: [String: Int]
@@ -46,9 +46,9 @@ public struct AnomalyRegionDetector: Sendable {
                 }
             }
         }
-        var scorers: [String: BoostedStumps] = [:]
+        var scorers: [String: BoostedTrees] = [:]
         for (type, typeRows) in rows {
-            scorers[type] = try BoostedStumps(rows: typeRows, targets: targets[type] ?? [])
+            scorers[type] = try BoostedTrees(rows: typeRows, targets: targets[type] ?? [])
         }
         let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:])
         return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: try uncalibrated.calibrated(on: screens))

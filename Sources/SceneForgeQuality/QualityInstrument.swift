@@ -52,7 +52,7 @@ public struct QualityInstrument: Sendable {
     public let selfCheck: QualityFigures
 
     /// Training seeds and held-out seeds must not overlap.
-    public static func train(layouts: [Layout], styles: [AppStyle] = AppStyle.builtIn, trainingSeeds: [UInt64] = [1, 2],
+    public static func train(layouts: [Layout], styles: [AppStyle] = AppStyle.builtIn, trainingSeeds: [UInt64] = [1, 2, 3],
                              heldOutSeeds: [UInt64] = [101]) throws -> QualityInstrument {
         guard Set(trainingSeeds).isDisjoint(with: heldOutSeeds) else {
             throw QualityError("training seeds \(trainingSeeds) and held-out seeds \(heldOutSeeds) overlap")

@@ -27,9 +27,9 @@ struct PartsTests {
         #expect(abs(model.predict([0.3, 0.6])[0] - (0.6 - 0.6 + 0.5)) < 1e-3)
     }
 
-    @Test func boostedStumpsLearnAThreshold() throws {
+    @Test func boostedTreesLearnAThreshold() throws {
         let rows = (0..<100).map { [Float($0) / 100] }
-        let model = try BoostedStumps(rows: rows, targets: rows.map { $0[0] > 0.6 ? 1 : 0 })
+        let model = try BoostedTrees(rows: rows, targets: rows.map { $0[0] > 0.6 ? 1 : 0 })
         #expect(model.predict([0.9]) > 0.9 && model.predict([0.1]) < 0.1)
     }
 
