@@ -33,8 +33,10 @@ struct EvalReport {
 
     /// The instrument's own figures on held-out renderer screens.
     static func selfCheck(_ check: QualityFigures) -> String {
-        String(format: "  detector mean IoU %.3f (worst layout %.3f), anomaly type %.3f, theme colour %.3f, renderer diversity %.3f",
-               check.meanAdherence, check.worstAdherence, check.anomalyRecognition, check.themeRecognition, check.diversity)
+        let perLayout = check.adherence.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }
+        return String(format: "  detector mean IoU %.3f (worst layout %.3f), anomaly type %.3f, theme colour %.3f, renderer diversity %.3f",
+                      check.meanAdherence, check.worstAdherence, check.anomalyRecognition, check.themeRecognition, check.diversity)
+            + "\n  detector IoU per layout: " + perLayout.joined(separator: ", ")
     }
 
     static func line(_ name: String, _ value: Double, bar: Double) -> String {
