@@ -35,6 +35,9 @@ public struct BoostedTrees: Sendable {
         guard let first = rows.first, rows.count == targets.count else {
             throw QualityError("boosting needs as many targets as feature rows (got \(rows.count) rows, \(targets.count) targets)")
         }
+        guard rows.allSatisfy({ $0.count == first.count }) else {
+            throw QualityError("boosting rows differ in length (expected \(first.count) features each)")
+        }
         let binned = BinnedFeatures(rows: rows, featureCount: first.count, bins: Self.bins)
         let n = rows.count
         let base = targets.reduce(0, +) / Float(n)
@@ -54,11 +57,14 @@ public struct BoostedTrees: Sendable {
             trees.append(tree)
             for i in 0..<n { prediction[i] += tree.value(rows[i]) }
         }
-        (self.base, self.trees) = (base, trees)
+        (self.base, self.trees, featureCount) = (base, trees, first.count)
     }
 
-    /// The score of one feature row (about 0 outside, about 1 inside).
+    let featureCount: Int
+
+    /// The score of one feature row (about 0 outside, about 1 inside); a row of the wrong length scores the base rate.
     public func predict(_ row: [Float]) -> Float {
+        guard row.count == featureCount else { return base }
         var score = base
         for tree in trees { score += tree.value(row) }
         return score

@@ -53,3 +53,10 @@ struct PartsTests {
         #expect(throws: QualityError.self) { try RendererCorpus.screens(layouts: [], seeds: [1]) }
     }
 }
+
+extension PartsTests {
+    @Test func raggedTrainingRowsThrow() {
+        #expect(throws: QualityError.self) { try BoostedTrees(rows: [[1, 2], [3]], targets: [0, 1]) }
+        #expect(throws: QualityError.self) { try RidgeRegression(rows: [[1, 2], [3]], targets: [[0], [1]]) }
+    }
+}
