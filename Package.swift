@@ -39,6 +39,10 @@ let package = Package(
             swiftSettings: swift5),
         // Procedural phone-screen renderer: training samples for the embedded default model.
         .target(name: "SceneForgeSynth", dependencies: ["SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
+        // The quality-bar instrument for generated screens (docs/quality-bars.md): pure Swift, trained on renderer output.
+        .target(name: "SceneForgeQuality", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"],
+                // Optimised even in debug builds: its tests train detectors on hundreds of screens and must take seconds.
+                swiftSettings: swift5 + [.unsafeFlags(["-O"])]),
         // The background engine (JSON lines over stdin/stdout) and its client library (docs/protocol.md).
         // It also holds the image conditioning (ControlNet, img2img, inpaint) that `generate`, the engine and batches share.
         .target(name: "SceneForgeEngine", dependencies: ["SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging", "SceneForgeScenes"],
@@ -54,6 +58,7 @@ let package = Package(
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
                 "SceneForgeModels", "SceneForgeWorkbench", "SceneForgeBatch", "SceneForgeSynth", "SceneForgeEngine", "SceneForgeTraining",
+                "SceneForgeQuality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -82,6 +87,8 @@ let package = Package(
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench", "SceneForgeEngine"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeQualityTests", dependencies: ["SceneForgeQuality", "SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"],
+                    swiftSettings: swift5),
         .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging"],
                     swiftSettings: swift5),
     ]

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import SceneForgeEngine
+import SceneForgeImaging
+import SceneForgeModels
+import SceneForgeQuality
+import SceneForgeScenes
+import SceneForgeSynth
+import SceneForgeTorch
+import SceneForgeTraining
+
+/// `sceneforge eval`: measures a model against the embedded-model quality bars (docs/quality-bars.md).
+/// Images are generated through the engine's `ZImageGenerator`, the same pipeline and conditioning code as
+/// `generate`; the instrument (detector and classifiers) is trained on renderer output at start.
+struct Eval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a model's quality bars (layout adherence, conditioning, style, diversity) on fixed seeds.")
+
+    @Option(help: "A diffusers-layout Z-Image folder; default: the embedded model (see DefaultModel).") var model: String?
+    @Option(help: "A layout ControlNet; with it, each image is generated under its layout's control.") var controlnet: String?
+    @Option(help: "Width in pixels (a multiple of 16).") var width = 128
+    @Option(help: "Height in pixels (a multiple of 16).") var height = 256
+    @Option(help: "Denoising steps.") var steps = 8
+    @Option(help: "Seeds per layout (fixed: 1...N); at least 2, for diversity.") var seeds = 4
+    @Option(help: "Only these layout ids (comma-separated); default: every built-in layout.") var layouts: String?
+    @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
+    @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
+    @Option(name: .customLong("save-images"), help: "Also write every generated image into this folder.") var saveImages: String?
+    @Flag(name: .customLong("require-bars"), help: "Exit 1 when a bar is missed (or cannot be measured).") var requireBars = false
+
+    func run() async throws {
+        let passed: Bool
+        do {
+            passed = try evaluate()
+        } catch {
+            FileHandle.standardError.write(Data("sceneforge eval: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if requireBars && !passed { throw ExitCode.failure }
+    }
+
+    private func evaluate() throws -> Bool {
+        guard seeds >= 2 else { throw ValidationError("--seeds must be at least 2 (diversity compares seeds), got \(seeds)") }
+        guard let computeType = DType(name: dtype), computeType.isFloatingPoint else {
+            throw ValidationError("--dtype must be float32, bfloat16 or float16 (got \(dtype))")
+        }
+        guard let target = Device(name: device), target != .meta else { throw ValidationError("--device must be cpu, cuda or cuda:N (got \(device))") }
+        let catalog = try SceneCatalog.builtIn()
+        let chosen = try selectedLayouts(catalog)
+
+        let started = Date()
+        // The instrument always learns every layout, so the anomaly classifier chooses among all types.
+        let instrument = try QualityInstrument.train(layouts: catalog.layouts)
+        print(String(format: "instrument trained on renderer output in %.1f s; held-out renderer screens:", Date().timeIntervalSince(started)))
+        print(EvalReport.selfCheck(instrument.selfCheck))
+
+        let modelPath = try model ?? DefaultModel.locate().path
+        let generator = try ZImageGeneratorLoader().load(model: modelPath, dtype: computeType, device: target)
+        print("model: \(generator.modelDescription)")
+        print(controlnet == nil ? "no ControlNet: layout adherence is measured from the prompt alone"
+                                : "ControlNet \(controlnet ?? ""): each image is generated under its layout's segmentation control")
+
+        var screens: [GeneratedScreen] = [], groups: [[RGBAImage]] = []
+        let generateStart = Date()
+        for (index, layout) in chosen.enumerated() {
+            // Styles rotate over layouts so every theme colour is asked for; one prompt per layout, N seeds.
+            let style = AppStyle.builtIn[(catalog.layouts.firstIndex(of: layout) ?? index) % AppStyle.builtIn.count]
+            let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: false)
+            var group: [RGBAImage] = []
+            for seed in 1...UInt64(seeds) {
+                let result = try generate(generator, prompt: prompt, layout: layout, seed: seed, dtype: computeType, device: target)
+                let image = result.image
+                if let saveImages {
+                    try FileManager.default.createDirectory(atPath: saveImages, withIntermediateDirectories: true)
+                    let url = URL(fileURLWithPath: saveImages).appendingPathComponent("\(layout.id)-\(style.name)-\(seed).png")
+                    try PNGFile.write(image, record: result.record, to: url)
+                }
+                screens.append(GeneratedScreen(image: image, layout: layout, style: style, seed: seed))
+                group.append(image)
+            }
+            groups.append(group)
+        }
+        print(String(format: "generated %d images (%dx%d, %d steps) in %.1f s", screens.count, width, height, steps,
+                     Date().timeIntervalSince(generateStart)))
+        let figures = try instrument.measure(screens, diversityGroups: groups)
+        let report = EvalReport(figures: figures, styleNote: "not measurable: no style adapter")
+        print(report.text)
+        return report.passed
+    }
+
+    private func selectedLayouts(_ catalog: SceneCatalog) throws -> [Layout] {
+        guard let layouts else { return catalog.layouts }
+        return try layouts.split(separator: ",").map { id in
+            guard let layout = catalog.layout(id: String(id)) else {
+                throw ValidationError("--layouts: unknown layout '\(id)' (known: \(catalog.layouts.map(\.id).joined(separator: ", ")))")
+            }
+            return layout
+        }
+    }
+
+    private func generate(_ generator: ImageGenerator, prompt: String, layout: Layout, seed: UInt64, dtype: DType,
+                          device: Device) throws -> GenerationResult {
+        var extras: [String: JSONValue] = [:]
+        if let controlnet {
+            extras["controlnet"] = .string(controlnet)
+            extras["control"] = .string(layout.id)
+        }
+        let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
+                                seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)
+        return try generator.generate(job) { _, _ in true }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import SceneForgeQuality
+
+/// The text `sceneforge eval` prints: each figure next to its bar, and whether every bar is met.
+struct EvalReport {
+    let figures: QualityFigures
+    /// What to print for (c) when it could not be measured.
+    let styleNote: String
+
+    var adherencePassed: Bool { !figures.adherence.isEmpty && figures.worstAdherence >= QualityBars.layoutAdherence }
+    var passed: Bool {
+        adherencePassed && figures.anomalyRecognition >= QualityBars.anomalyRecognition
+            && figures.themeRecognition >= QualityBars.themeRecognition
+            && (figures.styleRecognition ?? 0) >= QualityBars.styleRecognition && figures.diversity >= QualityBars.diversityFloor
+    }
+
+    var text: String {
+        var lines = ["quality bars:"]
+        lines.append(Self.line("(a) layout adherence, worst layout mean IoU", figures.worstAdherence, bar: QualityBars.layoutAdherence)
+            + String(format: "  (mean over layouts %.3f)", figures.meanAdherence))
+        for (id, iou) in figures.adherence.sorted(by: { $0.key < $1.key }) { lines.append(String(format: "      %-24@ %.3f", id as NSString, iou)) }
+        lines.append(Self.line("(b) anomaly type recognised", figures.anomalyRecognition, bar: QualityBars.anomalyRecognition))
+        lines.append(Self.line("(b) theme colour recognised", figures.themeRecognition, bar: QualityBars.themeRecognition))
+        if let style = figures.styleRecognition {
+            lines.append(Self.line("(c) style reference recognised", style, bar: QualityBars.styleRecognition))
+        } else {
+            lines.append("(c) style reference recognised: \(styleNote)  [bar ≥ \(QualityBars.styleRecognition)]  MISSED")
+        }
+        lines.append(Self.line("(d) diversity, mean pairwise distance", figures.diversity, bar: QualityBars.diversityFloor))
+        lines.append(passed ? "all bars met" : "bars missed")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The instrument's own figures on held-out renderer screens.
+    static func selfCheck(_ check: QualityFigures) -> String {
+        let perLayout = check.adherence.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }
+        return String(format: "  detector mean IoU %.3f (worst layout %.3f), anomaly type %.3f, theme colour %.3f, renderer diversity %.3f",
+                      check.meanAdherence, check.worstAdherence, check.anomalyRecognition, check.themeRecognition, check.diversity)
+            + "\n  detector IoU per layout: " + perLayout.joined(separator: ", ")
+    }
+
+    static func line(_ name: String, _ value: Double, bar: Double) -> String {
+        String(format: "%@: %.3f  [bar ≥ %.2f]  %@", name, value, bar, value >= bar ? "met" : "MISSED")
+    }
+}

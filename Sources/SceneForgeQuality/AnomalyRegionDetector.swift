@@ -1,0 +1,125 @@
+import SceneForgeImaging
+import SceneForgeScenes
+import SceneForgeSynth
+
+/// Finds where the anomaly is on a screen in the procedural style (docs/quality-bars.md).
+///
+/// One per-pixel scorer (boosted stumps over `PixelFeatures`) per anomaly type: the type that was asked for
+/// is known when measuring a generated image, the question is where it landed. The score map is smoothed,
+/// thresholded at a per-type level calibrated on the training screens, split into connected regions, nearby
+/// regions grouped (`BoxGrouping`), and the heaviest `pieces` groups kept as the detected boxes.
+public struct AnomalyRegionDetector: Sendable {
+    /// Every image is measured at this width (box-averaged down), so sizes do not change the features.
+    public static let workingWidth = 64
+    /// Regions smaller than this fraction of the image are noise, not an anomaly element.
+    public static let minAreaFraction = 0.002
+    /// Pixels sampled per image and class when training (keeps training to seconds).
+    static let samplesPerClass = 300
+    /// Score thresholds tried when calibrating.
+    static let thresholdCandidates: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+
+    let scorers: [String: BoostedTrees]
+    /// Per anomaly type, the most separate groups its layouts' anomaly regions have: the detector keeps that
+    /// many regions (the heaviest by score), a prior on the anomaly's shape, not on its position.
+    let pieces: [String: Int]
+    let thresholds: [String: Float]
+
+    /// The anomaly types this detector can look for.
+    public var anomalyTypes: [String] { scorers.keys.sorted() }
+
+    /// Trains one scorer per anomaly type found in `screens`, then calibrates each type's threshold for the
+    /// best mean IoU on those same training screens.
+    public static func train(on screens: [LabelledScreen]) throws -> AnomalyRegionDetector {
+        var rows: [String: [[Float]]] = [:], targets: [String: [Float]] = [:], pieces: [String: Int] = [:]
+        for screen in screens {
+            let work = try screen.image.downsampled(toWidth: workingWidth)
+            let features = PixelFeatures(try ColourPlanes(work))
+            let inside = RegionOverlap.mask(target(screen.layout, width: work.width, height: work.height), width: work.width, height: work.height)
+            let parts = ConnectedRegions.boxes(inside, width: work.width, height: work.height, minArea: 1).count
+            pieces[screen.layout.anomalyType] = max(pieces[screen.layout.anomalyType] ?? 1, parts)
+            var rng = SeededRandom(seed: screen.seed, key: 0xDE7EC7)
+            let positives = inside.indices.filter { inside[$0] }, negatives = inside.indices.filter { !inside[$0] }
+            for (pixels, label) in [(positives, Float(1)), (negatives, Float(0))] where !pixels.isEmpty {
+                for _ in 0..<min(samplesPerClass, pixels.count) {
+                    rows[screen.layout.anomalyType, default: []].append(features.row(rng.pick(pixels)))
+                    targets[screen.layout.anomalyType, default: []].append(label)
+                }
+            }
+        }
+        var scorers: [String: BoostedTrees] = [:]
+        for (type, typeRows) in rows {
+            scorers[type] = try BoostedTrees(rows: typeRows, targets: targets[type] ?? [])
+        }
+        let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:])
+        return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: try uncalibrated.calibrated(on: screens))
+    }
+
+    /// Per type, the candidate threshold with the best mean training IoU.
+    private func calibrated(on screens: [LabelledScreen]) throws -> [String: Float] {
+        var totals: [String: [Double]] = [:]
+        for screen in screens {
+            let type = screen.layout.anomalyType
+            let map = try scoreMap(screen.image, anomalyType: type)
+            let truth = Self.target(screen.layout, width: map.width, height: map.height)
+            let ious = Self.thresholdCandidates.map { threshold in
+                RegionOverlap.iou(regions(map, anomalyType: type, threshold: threshold), truth, width: map.width, height: map.height)
+            }
+            totals[type] = zip(totals[type] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
+        }
+        return totals.mapValues { sums in
+            Self.thresholdCandidates[sums.indices.max { sums[$0] < sums[$1] } ?? 0]
+        }
+    }
+
+    /// The region a layout asks for: its anomaly boxes except the dim overlay (a page-wide effect around the
+    /// anomaly rather than a place on the screen), with nearly touching boxes grouped (`BoxGrouping`).
+    public static func target(_ layout: Layout, width: Int, height: Int) -> [PixelRect] {
+        guard let size = try? RasterSize(width: width, height: height) else { return [] }
+        let boxes = layout.anomalyBoxes.filter { $0.kind != .dimOverlay }.map { PixelRect($0.rect, in: size) }
+        return BoxGrouping.merge(boxes, width: width, height: height)
+    }
+
+    /// The anomaly boxes found in `image`, in its own pixels.
+    public func detect(_ image: RGBAImage, anomalyType: String) throws -> [PixelRect] {
+        let map = try scoreMap(image, anomalyType: anomalyType)
+        let (sx, sy) = (Double(image.width) / Double(map.width), Double(image.height) / Double(map.height))
+        return regions(map, anomalyType: anomalyType, threshold: thresholds[anomalyType] ?? 0.5).map { box in
+            let x0 = Int((Double(box.x) * sx).rounded()), y0 = Int((Double(box.y) * sy).rounded())
+            let x1 = Int((Double(box.maxX) * sx).rounded()), y1 = Int((Double(box.maxY) * sy).rounded())
+            return PixelRect(x: x0, y: y0, w: x1 - x0, h: y1 - y0)
+        }
+    }
+
+    /// Layout adherence of one image: IoU of the detected region with the layout's anomaly region.
+    public func adherence(_ image: RGBAImage, layout: Layout) throws -> Double {
+        let found = try detect(image, anomalyType: layout.anomalyType)
+        return RegionOverlap.iou(found, Self.target(layout, width: image.width, height: image.height), width: image.width, height: image.height)
+    }
+
+    /// Smoothed per-pixel scores at the working size.
+    struct ScoreMap {
+        let width: Int
+        let height: Int
+        let scores: [Float]
+    }
+
+    private func scoreMap(_ image: RGBAImage, anomalyType: String) throws -> ScoreMap {
+        guard let scorer = scorers[anomalyType] else {
+            throw QualityError("the detector knows no anomaly type '\(anomalyType)' (known: \(anomalyTypes.joined(separator: ", ")))")
+        }
+        let work = try image.downsampled(toWidth: Self.workingWidth)
+        let features = PixelFeatures(try ColourPlanes(work))
+        let raw = (0..<(work.width * work.height)).map { scorer.predict(features.row($0)) }
+        // A 3x3 mean: single stray pixels are texture, not regions.
+        return ScoreMap(width: work.width, height: work.height, scores: SummedArea(raw, width: work.width, height: work.height).means(radius: 1))
+    }
+
+    /// The kept region boxes of a score map, at the working size.
+    private func regions(_ map: ScoreMap, anomalyType: String, threshold: Float) -> [PixelRect] {
+        let minArea = max(1, Int(Self.minAreaFraction * Double(map.width * map.height)))
+        let found = ConnectedRegions.regions(map.scores.map { $0 > threshold }, weights: map.scores, width: map.width, height: map.height,
+                                             minArea: minArea)
+        let grouped = BoxGrouping.merge(found.map { ($0.rect, $0.mass) }, width: map.width, height: map.height)
+        return grouped.sorted { $0.weight > $1.weight }.prefix(pieces[anomalyType] ?? 1).map(\.rect)
+    }
+}

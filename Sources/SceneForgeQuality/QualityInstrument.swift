@@ -1,0 +1,99 @@
+import SceneForgeImaging
+import SceneForgeScenes
+import SceneForgeSynth
+
+/// The bars of the embedded-model issue (docs/embedded-model.md, "Quality bars").
+public enum QualityBars {
+    /// (a) mean IoU of the detected anomaly region with the layout's anomaly boxes, for every layout.
+    public static let layoutAdherence = 0.7
+    /// (b) share of images whose requested anomaly type / theme colour the classifiers recognise.
+    public static let anomalyRecognition = 0.9
+    public static let themeRecognition = 0.9
+    /// (c) share of images recognised as the reference screenshot's theme (neutral prompt).
+    public static let styleRecognition = 0.9
+    /// (d) mean pairwise seed-to-seed distance.
+    public static let diversityFloor = Diversity.floor
+}
+
+/// A generated image with what it was asked to show.
+public struct GeneratedScreen: Sendable {
+    public let image: RGBAImage
+    public let layout: Layout
+    public let style: AppStyle
+    public let seed: UInt64
+
+    public init(image: RGBAImage, layout: Layout, style: AppStyle, seed: UInt64) {
+        (self.image, self.layout, self.style, self.seed) = (image, layout, style, seed)
+    }
+}
+
+/// The four figures of one evaluation.
+public struct QualityFigures: Sendable {
+    /// Mean IoU per layout id.
+    public var adherence: [String: Double]
+    public var anomalyRecognition: Double
+    public var themeRecognition: Double
+    /// nil when it could not be measured (no style adapter).
+    public var styleRecognition: Double?
+    /// Mean over prompts of the mean pairwise distance between seeds.
+    public var diversity: Double
+
+    /// The worst layout's mean IoU (every layout must reach the bar).
+    public var worstAdherence: Double { adherence.values.min() ?? 0 }
+    public var meanAdherence: Double { adherence.isEmpty ? 0 : adherence.values.reduce(0, +) / Double(adherence.count) }
+}
+
+/// The detector and the two classifiers, trained together on renderer output; `selfCheck` holds their
+/// held-out figures so every report shows how far the instrument itself can be trusted.
+public struct QualityInstrument: Sendable {
+    public let detector: AnomalyRegionDetector
+    public let anomalyClassifier: ScreenClassifier
+    public let themeClassifier: ScreenClassifier
+    public let selfCheck: QualityFigures
+
+    /// Training seeds and held-out seeds must not overlap.
+    public static func train(layouts: [Layout], styles: [AppStyle] = AppStyle.builtIn, trainingSeeds: [UInt64] = [1, 2, 3],
+                             heldOutSeeds: [UInt64] = [101]) throws -> QualityInstrument {
+        guard Set(trainingSeeds).isDisjoint(with: heldOutSeeds) else {
+            throw QualityError("training seeds \(trainingSeeds) and held-out seeds \(heldOutSeeds) overlap")
+        }
+        let training = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: trainingSeeds)
+        let heldOut = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: heldOutSeeds)
+        let detector = try AnomalyRegionDetector.train(on: training)
+        let anomaly = try ScreenClassifier.train(.anomalyType, on: training)
+        let theme = try ScreenClassifier.train(.themeColour, on: training, penalty: 0.1)
+        let partial = QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme,
+                                        selfCheck: QualityFigures(adherence: [:], anomalyRecognition: 0, themeRecognition: 0, diversity: 0))
+        // The renderer's own seed-to-seed diversity: one prompt (layout + style), the held-out seeds and one more.
+        let check = try partial.measure(heldOut.map { GeneratedScreen(image: $0.image, layout: $0.layout, style: $0.style, seed: $0.seed) },
+                                        diversityGroups: try rendererDiversityGroups(layouts: layouts, styles: styles))
+        return QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme, selfCheck: check)
+    }
+
+    /// Per layout, three seeds of one style (styles rotate over layouts), as the generated sets are drawn.
+    static func rendererDiversityGroups(layouts: [Layout], styles: [AppStyle]) throws -> [[RGBAImage]] {
+        try layouts.enumerated().map { index, layout in
+            let style = styles[index % styles.count]
+            return try [201, 202, 203].map { try ScreenRenderer(style: style).render(layout, seed: $0, width: 128, height: 256) }
+        }
+    }
+
+    /// Figures (a), (b) and (d) for `screens`; `diversityGroups` are sets of images of one prompt over seeds.
+    /// (c) needs a style adapter and is left nil here.
+    public func measure(_ screens: [GeneratedScreen], diversityGroups: [[RGBAImage]]) throws -> QualityFigures {
+        guard !screens.isEmpty else { throw QualityError("no generated images to measure") }
+        var ious: [String: [Double]] = [:]
+        var anomalyHits = 0, themeHits = 0
+        let themes = ThemeColour.groups()
+        for screen in screens {
+            ious[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout))
+            if try anomalyClassifier.classify(screen.image) == screen.layout.anomalyType { anomalyHits += 1 }
+            if try themeClassifier.classify(screen.image) == ThemeColour.of(style: screen.style.name, in: themes).name { themeHits += 1 }
+        }
+        let diversities = try diversityGroups.filter { $0.count >= 2 }.map { try Diversity.meanPairwise($0) }
+        return QualityFigures(
+            adherence: ious.mapValues { $0.reduce(0, +) / Double($0.count) },
+            anomalyRecognition: Double(anomalyHits) / Double(screens.count), themeRecognition: Double(themeHits) / Double(screens.count),
+            styleRecognition: nil, diversity: diversities.isEmpty ? 0 : diversities.reduce(0, +) / Double(diversities.count))
+    }
+}

@@ -1,0 +1,62 @@
+import SceneForgeImaging
+import SceneForgeQuality
+import SceneForgeScenes
+import SceneForgeSynth
+import Testing
+
+/// The instrument's parts on inputs whose answer is known by construction.
+struct PartsTests {
+    @Test func iouOfKnownBoxes() {
+        let a = [PixelRect(x: 0, y: 0, w: 10, h: 10)], b = [PixelRect(x: 5, y: 0, w: 10, h: 10)]
+        #expect(RegionOverlap.iou(a, b, width: 20, height: 20) == 50.0 / 150.0)
+        #expect(RegionOverlap.iou(a, a, width: 20, height: 20) == 1)
+        #expect(RegionOverlap.iou(a, [], width: 20, height: 20) == 0)
+        // Boxes partly or wholly off the image are clipped, never a crash.
+        #expect(RegionOverlap.iou([PixelRect(x: -5, y: 30, w: 3, h: 3)], a, width: 20, height: 20) == 0)
+    }
+
+    @Test func ridgeRegressionRecoversALinearRule() throws {
+        // y = 2a − b + 0.5 exactly; a lightly penalised fit predicts it to 1e-3.
+        var rows: [[Float]] = [], targets: [[Float]] = []
+        for i in 0..<200 {
+            let a = Float(i % 17) / 17, b = Float((i * 7) % 13) / 13
+            rows.append([a, b])
+            targets.append([2 * a - b + 0.5])
+        }
+        let model = try RidgeRegression(rows: rows, targets: targets, penalty: 1e-8)
+        #expect(abs(model.predict([0.3, 0.6])[0] - (0.6 - 0.6 + 0.5)) < 1e-3)
+    }
+
+    @Test func boostedTreesLearnAThreshold() throws {
+        let rows = (0..<100).map { [Float($0) / 100] }
+        let model = try BoostedTrees(rows: rows, targets: rows.map { $0[0] > 0.6 ? 1 : 0 })
+        #expect(model.predict([0.9]) > 0.9 && model.predict([0.1]) < 0.1)
+    }
+
+    @Test func themeColourClassesJoinOnlyLookAlikeApps() throws {
+        let groups = ThemeColour.groups()
+        #expect(groups.count == 7)
+        #expect(try ThemeColour.of(style: "rail-blue", in: groups) == ThemeColour.of(style: "pay-blue", in: groups))
+        #expect(try ThemeColour.of(style: "coffee-navy", in: groups) != ThemeColour.of(style: "food-blue", in: groups))
+        #expect(try ThemeColour.of(style: "video-pink", in: groups) != ThemeColour.of(style: "shop-red", in: groups))
+        #expect(throws: QualityError.self) { try ThemeColour.of(style: "no-such-app", in: groups) }
+    }
+
+    @Test func badInputsThrowNamedErrors() throws {
+        let tiny = try RGBAImage(width: 4, height: 4, fill: (r: 0, g: 0, b: 0, a: 255))
+        #expect(throws: QualityError.self) { try ColourPlanes(tiny) }
+        let a = try RGBAImage(width: 16, height: 32, fill: (r: 0, g: 0, b: 0, a: 255))
+        let b = try RGBAImage(width: 32, height: 16, fill: (r: 0, g: 0, b: 0, a: 255))
+        #expect(throws: QualityError.self) { try Diversity.distance(a, b) }
+        #expect(throws: QualityError.self) { try Diversity.meanPairwise([a]) }
+        #expect(throws: QualityError.self) { try RidgeRegression(rows: [], targets: []) }
+        #expect(throws: QualityError.self) { try RendererCorpus.screens(layouts: [], seeds: [1]) }
+    }
+}
+
+extension PartsTests {
+    @Test func raggedTrainingRowsThrow() {
+        #expect(throws: QualityError.self) { try BoostedTrees(rows: [[1, 2], [3]], targets: [0, 1]) }
+        #expect(throws: QualityError.self) { try RidgeRegression(rows: [[1, 2], [3]], targets: [[0], [1]]) }
+    }
+}
