@@ -26,8 +26,10 @@ public enum EngineTranslation {
         if let id = request.layoutID { extras["layout_id"] = .string(id) }
         if let layout = request.layout { extras["layout"] = json(layout) }
         if let strength = request.controlStrength { extras["control_strength"] = .double(strength) }
-        if let style = request.stylePath { extras["style_path"] = .string(style) }
-        if let strength = request.styleStrength { extras["style_strength"] = .double(strength) }
+        if let style = request.stylePath {
+            extras["style"] = .string(style)
+            if let strength = request.styleStrength { extras["style_scale"] = .double(strength) }
+        }
         return extras.isEmpty ? nil : extras
     }
 
