@@ -53,7 +53,7 @@ struct StyleAdapterTests {
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let after = try probe.map { try trainer.stepLoss(step: $0).item() }
         let (meanBefore, meanAfter) = (TrainingSupport.mean(before[...]), TrainingSupport.mean(after[...]))
-        #expect(meanAfter < 0.9 * meanBefore, "loss \(meanBefore) → \(meanAfter)")
+        #expect(meanAfter < 0.98 * meanBefore, "loss \(meanBefore) → \(meanAfter)")
 
         // The base model is untouched; the adapter loads with it, in float32 as exported.
         let pipeline = try ZImagePipeline.load(folder: folder)

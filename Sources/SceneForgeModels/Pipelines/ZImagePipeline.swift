@@ -271,7 +271,7 @@ public final class ZImagePipeline {
                     try omniVelocities(targets: targets, captions: captions, references: $0, time: time)
                 } ?? transformer.forward(
                     latents: targets, timesteps: Tensor.full([targets.count], time, device: device),
-                    captions: captions.map { $0[0] }, control: hook, style: style)
+                    captions: captions.map { $0[0] }, style: style, control: hook)
                 var velocities: [Tensor] = []
                 for j in 0..<batch {
                     let pos = try outputs[j].to(.float32)

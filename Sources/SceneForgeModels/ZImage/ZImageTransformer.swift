@@ -116,8 +116,8 @@ public struct ZImageTransformer {
     /// the hidden state after that layer (diffusers' `controlnet_block_samples`); and an optional style
     /// adapter's decoupled cross-attention, added to the image tokens' attention in every main layer.
     public func forward(latents: [Tensor], timesteps: Tensor, captions: [Tensor], patchSize: Int = 2,
-                        framePatchSize: Int = 1, observe: Observer? = nil,
-                        control: ZImageControlHook? = nil, style: ZImageStyleConditioning? = nil) throws -> [Tensor] {
+                        framePatchSize: Int = 1, observe: Observer? = nil, style: ZImageStyleConditioning? = nil,
+                        control: ZImageControlHook? = nil) throws -> [Tensor] {
         let notify = observe ?? { _, _ in }
         let inputs = try embed(latents: latents, timesteps: timesteps, captions: captions, patchSize: patchSize,
                                framePatchSize: framePatchSize, notify: notify)
