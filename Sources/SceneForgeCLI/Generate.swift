@@ -37,6 +37,8 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Paste-back feather width in pixels, inside the mask (default 0).") var feather: Int?
     @Option(help: "A reference image (PNG) for a Z-Image-Edit/Omni model; repeat for several. Sets the size when --width/--height are not given.")
     var reference: [String] = []
+    @Option(help: "A style reference screenshot (PNG) for the model's style adapter (style_adapter/ in the model folder).") var style: String?
+    @Option(name: .customLong("style-scale"), help: "Style adapter scale (default: the adapter's, 1.0; 0 = no style).") var styleScale: Double?
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
     @Option(help: "Take every setting from the generation record in this PNG (flags given here override it).") var from: String?
@@ -78,7 +80,8 @@ struct Generate: AsyncParsableCommand {
             initImage: `init` ?? recorded?.extra["init"], strength: strength ?? recorded?.extra["strength"].flatMap(Double.init),
             mask: mask ?? recorded?.extra["mask"], maskLayout: maskLayout ?? recorded?.extra["maskLayout"],
             pasteBack: pasteBack || recorded?.extra["pasteBack"] == "true",
-            feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0)
+            feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0,
+            style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init))
         var request = TextToImageRequest(prompts: [text])
         let referencePaths = reference.isEmpty
             ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference

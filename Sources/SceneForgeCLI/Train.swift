@@ -35,6 +35,11 @@ struct Train: ParsableCommand {
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive (got \(maxSteps))") }
         let outputURL = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
+        if let base = settings.initFrom, settings.trainsStyleAdapterOnly {
+            // Only the style adapter trains: it goes into the export folder, or the base folder itself.
+            return try trainStyleAdapter(settings, model: URL(fileURLWithPath: export ?? base), base: URL(fileURLWithPath: base),
+                                         output: outputURL)
+        }
         let data = try TrainingData.make(settings, catalog: SceneCatalog.builtIn())
         let checkpoint = outputURL.appendingPathComponent("checkpoints/latest.safetensors")
         let trainer: Trainer
@@ -66,6 +71,9 @@ struct Train: ParsableCommand {
         let exportURL = export.map { URL(fileURLWithPath: $0) } ?? outputURL.appendingPathComponent("model")
         try trainer.export(to: exportURL, dtype: .float16)
         print("exported \(exportURL.path) (EMA weights, float16); try: sceneforge generate --model \(exportURL.path) --prompt \"...\"")
+        if settings.styleAdapter.steps > 0 {
+            try trainStyleAdapter(settings, model: exportURL, base: exportURL, output: outputURL)
+        }
     }
 }
 

@@ -76,5 +76,6 @@ extension TrainingConfig {
             throw fail("data.source", "must be \"synth\" or \"layouts\" (got \"\(data.source)\")")
         }
         guard (0...0.25).contains(data.jitter) else { throw fail("data.jitter", "must be in [0, 0.25] (got \(data.jitter))") }
+        try styleAdapter.validate(file: file)
     }
 }

@@ -12,6 +12,8 @@ public struct TrainingConfig: Equatable, Sendable {
     public var textEncoder = TextEncoderSection()
     public var transformer = TransformerSection()
     public var data = DataSection()
+    /// The optional style-adapter stage (StyleAdapterTraining.swift), after the base model is done.
+    public var styleAdapter = StyleAdapterSection()
 
     public var batchSize = 4
     public var emaDecay = 0.999

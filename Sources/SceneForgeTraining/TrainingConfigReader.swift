@@ -60,6 +60,10 @@ struct ConfigReader {
             c.data.jitter = try s.double("jitter") ?? c.data.jitter
             try s.refuseUnknown()
         }
+        if var s = try top.section("style_adapter") {
+            try s.readStyleAdapter(into: &c.styleAdapter)
+            try s.refuseUnknown()
+        }
         try top.refuseUnknown()
         return c
     }

@@ -30,7 +30,7 @@ import Testing
         #expect(extras["layout_id"]?.stringValue == layout.id)
         #expect(extras["anomaly_type"]?.stringValue == "toast")
         #expect(extras["control_strength"]?.doubleValue == 0.7)
-        #expect(extras["style_path"] == nil)
+        #expect(extras["style"] == nil && extras["style_scale"] == nil)
         guard case .array(let boxes)? = extras["layout"]?["boxes"] else { Issue.record("no layout boxes"); return }
         #expect(boxes.count == layout.boxes.count)
         let anomaly = try #require(layout.boxes.first { $0.isAnomaly })

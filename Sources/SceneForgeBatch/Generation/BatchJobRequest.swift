@@ -8,10 +8,21 @@ import SceneForgeScenes
 /// `sceneforge generate`. The control image is the job's layout rasterised at the image size, written as a PNG
 /// (so a scenario's own layouts work too, not only the engine's built-in ones).
 struct BatchJobRequest {
-    let extras: [String: JSONValue]
+    private(set) var extras: [String: JSONValue]
 
     /// `controlNet`: the ControlNet for jobs with `control_scale > 0`; `scratch`: where control images go.
+    /// A job's `style` becomes the `style` / `style_scale` extras (the model's style adapter).
     init(_ job: BatchJob, controlNet: String?, scratch: URL) throws {
+        var style: [String: JSONValue] = [:]
+        if let path = job.style {
+            style["style"] = .string(path)
+            if let strength = job.styleStrength { style["style_scale"] = .double(strength) }
+        }
+        try self.init(control: job, controlNet: controlNet, scratch: scratch)
+        extras = extras.merging(style) { _, new in new }
+    }
+
+    private init(control job: BatchJob, controlNet: String?, scratch: URL) throws {
         guard job.controlScale > 0 else { extras = [:]; return }
         guard let controlNet else { throw OutputError("scene '\(job.scene)' asks for control_scale \(job.controlScale) but no ControlNet was given") }
         guard let layout = job.layout else {
@@ -43,7 +54,7 @@ extension BatchRecord {
     /// (model hash, sampler, the ControlNet and how it was applied).
     static func make(_ job: BatchJob, generated: GenerationRecord, createdAt: Date) -> GenerationRecord {
         var record = make(job, modelHash: generated.modelHash, sampler: generated.sampler, createdAt: createdAt)
-        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd"] {
+        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale"] {
             if let value = generated.extra[key] { record.extra[key] = value }
         }
         return record

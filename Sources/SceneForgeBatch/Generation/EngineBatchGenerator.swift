@@ -8,7 +8,7 @@ import SceneForgeImaging
 /// with the batch's record, atomically, as before.
 public final class EngineBatchGenerator: BatchImageGenerator {
     public let name = "the engine"
-    public var capabilities: GeneratorCapabilities { GeneratorCapabilities(controlNet: controlNet != nil, loras: false, styleReference: false) }
+    public var capabilities: GeneratorCapabilities { GeneratorCapabilities(controlNet: controlNet != nil, loras: false, styleReference: true) }
 
     private let dtype: String?
     private let device: String?

@@ -9,7 +9,7 @@ import SceneForgeTorch
 /// process: useful for debugging and profiling a batch, and for library callers with no `sceneforge` binary.
 public final class InProcessZImageGenerator: BatchImageGenerator {
     public let name = "the in-process Z-Image pipeline"
-    public var capabilities: GeneratorCapabilities { GeneratorCapabilities(controlNet: controlNet != nil, loras: false, styleReference: false) }
+    public var capabilities: GeneratorCapabilities { GeneratorCapabilities(controlNet: controlNet != nil, loras: false, styleReference: true) }
 
     private let dtype: DType
     private let device: Device

@@ -6,7 +6,7 @@ extension ImageConditioning {
     /// The extras keys this reads; any other key is only copied into the record.
     public static let extrasKeys: Set<String> = [
         "controlnet", "control", "control_style", "control_scale", "control_start", "control_end",
-        "init", "strength", "mask", "mask_layout", "paste_back", "feather",
+        "init", "strength", "mask", "mask_layout", "paste_back", "feather", "style", "style_scale",
     ]
 
     public init(extras: [String: JSONValue]) throws {
@@ -36,6 +36,7 @@ extension ImageConditioning {
                       controlStyle: string("control_style") ?? "segmentation", controlScale: number("control_scale") ?? 0.75,
                       controlStart: number("control_start") ?? 0, controlEnd: number("control_end") ?? 1,
                       initImage: string("init"), strength: number("strength"), mask: string("mask"),
-                      maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather)
+                      maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather,
+                      style: string("style"), styleScale: number("style_scale"))
     }
 }

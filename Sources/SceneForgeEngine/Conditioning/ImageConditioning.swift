@@ -5,7 +5,8 @@ import SceneForgeScenes
 import SceneForgeTorch
 
 /// A job's image conditioning: ControlNet control (a layout id or a PNG control image), a source image for
-/// img2img/inpainting, its mask (a PNG or a layout's anomaly boxes) and paste-back. One implementation for
+/// img2img/inpainting, its mask (a PNG or a layout's anomaly boxes), paste-back, and a style reference for the
+/// model's style adapter. One implementation for
 /// `sceneforge generate`, the engine's jobs and batches; each front end only maps its own inputs onto it
 /// (flags, job extras, scenario settings).
 public struct ImageConditioning {
@@ -22,16 +23,26 @@ public struct ImageConditioning {
     public var feather: Int
     public let initPath: String?
     public let source: RGBAImage?
+    /// A style reference screenshot (PNG) for the model's style adapter, and the adapter scale (nil: the adapter's own).
+    public let stylePath: String?
+    public let styleImage: RGBAImage?
+    public var styleScale: Double?
 
     /// Reads the source image and checks that the settings fit together; errors name the setting.
     public init(controlnet: String? = nil, control: String? = nil, controlStyle: String = "segmentation",
                 controlScale: Double = 0.75, controlStart: Double = 0, controlEnd: Double = 1, initImage: String? = nil,
                 strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil, pasteBack: Bool = false,
-                feather: Int = 0) throws {
+                feather: Int = 0, style: String? = nil, styleScale: Double? = nil) throws {
         (self.controlnet, self.control, self.controlStyle, self.controlScale) = (controlnet, control, controlStyle, controlScale)
         (self.controlStart, self.controlEnd, self.strength, self.mask) = (controlStart, controlEnd, strength, mask)
         (self.maskLayout, self.pasteBack, self.feather, initPath) = (maskLayout, pasteBack, feather, initImage)
         source = try initImage.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
+        (stylePath, self.styleScale) = (style, styleScale)
+        styleImage = try style.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
+        guard styleScale == nil || style != nil else { throw ConditioningError("a style scale needs a style reference image") }
+        if let styleScale, !(styleScale.isFinite && styleScale >= 0) {
+            throw ConditioningError("the style scale must be a number ≥ 0 (got \(styleScale))")
+        }
         guard (controlnet == nil) == (control == nil) else {
             throw ConditioningError(controlnet == nil ? "a control (layout id or PNG) needs a ControlNet (controlnet PATH)"
                 : "a ControlNet needs a control: a layout id or a PNG control image")
@@ -47,7 +58,7 @@ public struct ImageConditioning {
         guard feather >= 0 else { throw ConditioningError("feather must not be negative (got \(feather))") }
     }
 
-    public var isEmpty: Bool { controlnet == nil && source == nil }
+    public var isEmpty: Bool { controlnet == nil && source == nil && styleImage == nil }
 
     public var sourceSize: (width: Int, height: Int)? { source.map { ($0.width, $0.height) } }
 
@@ -86,6 +97,15 @@ public struct ImageConditioning {
             prepared.recordExtra.merge(["controlnet": url.path, "controlnetVersion": net.config.versionName,
                                         "controlStyle": controlStyle, "controlStart": "\(controlStart)",
                                         "controlEnd": "\(controlEnd)"]) { _, new in new }
+        }
+        if let styleImage, let stylePath {
+            guard let adapter = pipeline.styleAdapter else {
+                throw ConditioningError("a style reference needs a model with a style adapter (style_adapter/); \(pipeline.folder.path) has none")
+            }
+            let scale = styleScale ?? adapter.config.scale
+            request.style = StyleReference(image: styleImage, scale: scale)
+            prepared.recordExtra["style"] = stylePath
+            prepared.recordExtra["styleScale"] = "\(scale)"
         }
         if pasteBack, let source, let editMask {
             prepared.pasteBack = (source, PasteBack.region(of: editMask), feather)

@@ -14,7 +14,8 @@ public enum ZImageRecord {
             id: id, prompt: request.prompts.first ?? "", negativePrompt: negativePrompt, model: folder.lastPathComponent,
             modelHash: modelHash, seed: request.seed, steps: request.steps, sampler: sampler, guidance: request.guidance,
             width: request.width, height: request.height, controlLayout: prepared.controlName,
-            controlStrength: request.control?.scale, anomalyType: prepared.anomalyType, anomalyBoxes: prepared.anomalyBoxes,
+            controlStrength: request.control?.scale, styleReference: prepared.recordExtra["style"],
+            styleStrength: request.style?.scale, anomalyType: prepared.anomalyType, anomalyBoxes: prepared.anomalyBoxes,
             createdAt: createdAt,
             extra: ["modelPath": folder.path, "dtype": dtype, "device": device]
                 .merging(extra) { _, new in new }

@@ -73,6 +73,8 @@ public enum EngineEvent: Equatable, Sendable {
         public var device: String
         public var seconds: Double?
         public var replyTo: String?
+        /// Whether the loaded model carries a style adapter (takes `style` job extras); absent for non-Z-Image generators.
+        public var styleAdapter: Bool? = nil
     }
 
     public struct Accepted: Codable, Equatable, Sendable {

@@ -93,7 +93,8 @@ final class JobRunner: @unchecked Sendable {
 
     private func modelEvent(_ entry: Loaded, seconds: Double, replyTo: String?) -> EngineEvent.ModelEvent {
         .init(model: entry.model, description: entry.generator.modelDescription, dtype: "\(entry.dtype)",
-              device: "\(entry.device)", seconds: seconds, replyTo: replyTo)
+              device: "\(entry.device)", seconds: seconds, replyTo: replyTo,
+              styleAdapter: (entry.generator as? ZImageGenerator).map { $0.pipeline.styleAdapter != nil })
     }
 
     private func run(_ job: GenerationJob) {

@@ -27,8 +27,23 @@ public struct TextToImageRequest: Sendable {
     /// Reference images for a Z-Image-Edit / Omni model (diffusers' ZImageOmniPipeline `image=`): each is VAE-encoded
     /// as clean latents and SigLIP-encoded. Needs an Omni folder (siglip/, transformer `siglip_feat_dim`).
     public var references: [RGBAImage] = []
+    /// A style reference for the model's style adapter (`style_adapter/`; see `StyleReference`).
+    public var style: StyleReference?
 
     public init(prompts: [String]) { self.prompts = prompts }
+}
+
+/// A reference screenshot whose app style the image should take, through the model's style adapter
+/// (IP-Adapter-like decoupled cross-attention). `scale` multiplies the adapter's attention; nil takes the
+/// adapter config's `scale`, 0 is exactly the model without the adapter.
+public struct StyleReference: Sendable {
+    public var image: RGBAImage
+    public var scale: Double?
+
+    public init(image: RGBAImage, scale: Double? = nil) {
+        self.image = image
+        self.scale = scale
+    }
 }
 
 /// The denoising loop's report after each step; `elapsed` counts from the first step.
@@ -89,6 +104,8 @@ public final class ZImagePipeline {
     public let dtype: DType
     /// Present for a Z-Image-Edit / Omni folder: the pipeline then runs the transformer in omni mode.
     public let omni: ZImageOmniComponents?
+    /// The optional style adapter (`style_adapter/` in the model folder), loaded with the model when present.
+    public var styleAdapter: StyleAdapter?
 
     /// Loads a diffusers-layout folder: model_index.json, tokenizer/, text_encoder/, transformer/, vae/, scheduler/,
     /// and for an Omni/Edit model (model_index `_class_name` ZImageOmniPipeline) siglip/ and siglip_processor/.
@@ -108,7 +125,7 @@ public final class ZImagePipeline {
         let transformer = try ZImageTransformer.load(folder: component("transformer"), dtype: dtype, device: device)
         let omni = isOmniFolder(folder)
             ? try loadOmniComponents(folder: folder, transformer: transformer, dtype: dtype, device: device) : nil
-        return try ZImagePipeline(
+        let pipeline = try ZImagePipeline(
             folder: folder,
             tokenizer: BPETokenizer(folder: component("tokenizer")),
             textEncoder: Qwen3TextEncoder.load(folder: component("text_encoder"), dtype: dtype, device: device),
@@ -116,6 +133,11 @@ public final class ZImagePipeline {
             vae: AutoencoderKL.load(folder: component("vae"), dtype: dtype, device: device),
             schedulerConfig: FlowMatchEulerConfig.load(contentsOf: scheduler),
             device: device, dtype: dtype, omni: omni)
+        if StyleAdapter.exists(in: folder) {
+            pipeline.styleAdapter = try StyleAdapter.load(folder: StyleAdapter.folder(in: folder), transformer: transformer.config,
+                                                          vae: pipeline.vae.config, dtype: dtype, device: device)
+        }
+        return pipeline
     }
 
     public init(folder: URL, tokenizer: BPETokenizer, textEncoder: Qwen3TextEncoder, transformer: ZImageTransformer,
@@ -168,9 +190,19 @@ public final class ZImagePipeline {
                 throw PipelineError.invalidRequest("reference images need a Z-Image-Edit/Omni model (model_index.json "
                     + "ZImageOmniPipeline with siglip/); \(folder.path) is a text-to-image model")
             }
-            if omni != nil, request.edit != nil || request.control != nil {
+            if request.style != nil, styleAdapter == nil {
+                throw PipelineError.invalidRequest("a style reference needs a model with a style adapter (style_adapter/); "
+                    + "\(folder.path) has none")
+            }
+            if omni != nil, request.edit != nil || request.control != nil || request.style != nil {
                 throw PipelineError.invalidRequest("img2img/inpainting and ControlNet are not supported with a Z-Image "
                     + "Omni/Edit model; give reference images instead")
+            }
+            let style = try request.style.flatMap { reference -> ZImageStyleConditioning? in
+                guard let adapter = styleAdapter else { return nil }
+                let scale = reference.scale ?? adapter.config.scale
+                guard scale.isFinite else { throw PipelineError.invalidRequest("style scale must be a finite number (got \(scale))") }
+                return try adapter.conditioning(tokens: adapter.tokens(reference: reference.image, vae: vae), scale: scale)
             }
             // Omni models caption in segments around each reference image (and always run the omni sequence).
             let omniReferences = try omni.map { try referenceConditioning(request.references, omni: $0) }
@@ -239,7 +271,7 @@ public final class ZImagePipeline {
                     try omniVelocities(targets: targets, captions: captions, references: $0, time: time)
                 } ?? transformer.forward(
                     latents: targets, timesteps: Tensor.full([targets.count], time, device: device),
-                    captions: captions.map { $0[0] }, control: hook)
+                    captions: captions.map { $0[0] }, style: style, control: hook)
                 var velocities: [Tensor] = []
                 for j in 0..<batch {
                     let pos = try outputs[j].to(.float32)

@@ -24,7 +24,8 @@ struct ZImageAttention {
     }
 
     /// `x`: (B, S, dim); `mask`: (B, 1, 1, S) bool, true = attend, or nil when every sample is full length.
-    func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?) throws -> Tensor {
+    /// `style`: a style adapter's decoupled cross-attention for this layer, added before `to_out`.
+    func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?, style: ZImageStyleAttentionInput? = nil) throws -> Tensor {
         let (batch, length) = (x.size(0), x.size(1))
         func split(_ t: Tensor) throws -> Tensor { try t.reshape([batch, length, heads, -1]) }
         var q = try split(toQ(x))
@@ -32,10 +33,12 @@ struct ZImageAttention {
         let v = try split(toV(x))
         if let normQ { q = try normQ(q) }
         if let normK { k = try normK(k) }
+        let unrotatedQuery = q
         q = try rotary.apply(q)
         k = try rotary.apply(k)
         // (B, S, H, hd) → (B, H, S, hd) for attention, and back.
-        let out = try Tensor.attention(query: q.transpose(1, 2), key: k.transpose(1, 2), value: v.transpose(1, 2), mask: mask)
+        var out = try Tensor.attention(query: q.transpose(1, 2), key: k.transpose(1, 2), value: v.transpose(1, 2), mask: mask)
+        if let style { out = try out + style.attend(query: unrotatedQuery.transpose(1, 2)) }
         return try toOut0(out.transpose(1, 2).reshape([batch, length, -1]))
     }
 }

@@ -113,9 +113,10 @@ public struct ZImageTransformer {
     /// `callAsFunction` with a choice of patch size (one of the config's pairs), an optional observer
     /// that sees each stage's output under the reference module's name, and an optional control hook:
     /// it sees this evaluation's embedded inputs and returns hints keyed by main-layer index, each added to
-    /// the hidden state after that layer (diffusers' `controlnet_block_samples`).
+    /// the hidden state after that layer (diffusers' `controlnet_block_samples`); and an optional style
+    /// adapter's decoupled cross-attention, added to the image tokens' attention in every main layer.
     public func forward(latents: [Tensor], timesteps: Tensor, captions: [Tensor], patchSize: Int = 2,
-                        framePatchSize: Int = 1, observe: Observer? = nil,
+                        framePatchSize: Int = 1, observe: Observer? = nil, style: ZImageStyleConditioning? = nil,
                         control: ZImageControlHook? = nil) throws -> [Tensor] {
         let notify = observe ?? { _, _ in }
         let inputs = try embed(latents: latents, timesteps: timesteps, captions: captions, patchSize: patchSize,
@@ -129,8 +130,9 @@ public struct ZImageTransformer {
         // Joint sequence, image first then caption (basic mode), through the main layers.
         let unified = try inputs.unified(imageTokens: x)
         var h = unified.hidden
+        let styleLayers = try style.map { try styleInputs($0, layouts: inputs.layouts, length: h.size(1)) }
         for (i, block) in layers.enumerated() {
-            h = try block(h, rotary: inputs.unifiedRotary, mask: unified.mask, adaln: inputs.adaln)
+            h = try block(h, rotary: inputs.unifiedRotary, mask: unified.mask, adaln: inputs.adaln, style: styleLayers?[i])
             if let hint = hints[i] { h = try h + hint.to(h.dtype) }
             try notify("layers.\(i)", h)
         }
@@ -139,6 +141,20 @@ public struct ZImageTransformer {
         return try inputs.layouts.indices.map {
             try ZImagePatches.unpatchify(unified.sample($0, of: out), layout: inputs.layouts[$0], channels: config.inChannels)
         }
+    }
+
+    /// The style adapter's per-layer inputs for a unified sequence of `length` tokens: the real image
+    /// tokens (first in basic mode) get the style, caption and padding tokens do not.
+    private func styleInputs(_ style: ZImageStyleConditioning, layouts: [ZImageSampleLayout],
+                             length: Int) throws -> [ZImageStyleAttentionInput] {
+        guard style.keys.count == layers.count else {
+            throw ZImageError("the style adapter has \(style.keys.count) layers; the transformer has \(layers.count)")
+        }
+        let rows = layouts.flatMap { layout in
+            (0..<length).map { Float($0 < layout.imageLength ? 1 : 0) }
+        }
+        let mask = try Tensor(rows, shape: [layouts.count, 1, length, 1], device: device)
+        return try style.layers(imageTokenMask: mask, batch: layouts.count)
     }
 
     /// Everything before the noise refiner and the main layers: time conditioning, embedded image tokens,

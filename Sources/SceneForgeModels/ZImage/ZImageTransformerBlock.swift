@@ -27,14 +27,16 @@ struct ZImageTransformerBlock {
     }
 
     /// `x`: (B, S, dim); `adaln`: (B, adalnDim), required exactly when the block is modulated.
-    func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?, adaln: Tensor?) throws -> Tensor {
-        try callAsFunction(x, rotary: rotary, mask: mask, conditioning: adaln.map { .global($0) })
+    /// `style`: a style adapter's cross-attention for this block (main layers only).
+    func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?, adaln: Tensor?,
+                        style: ZImageStyleAttentionInput? = nil) throws -> Tensor {
+        try callAsFunction(x, rotary: rotary, mask: mask, conditioning: adaln.map { .global($0) }, style: style)
     }
 
     func callAsFunction(_ x: Tensor, rotary: ZImageRotary, mask: Tensor?,
-                        conditioning: ZImageTimeConditioning?) throws -> Tensor {
+                        conditioning: ZImageTimeConditioning?, style: ZImageStyleAttentionInput? = nil) throws -> Tensor {
         guard let adaLNModulation0 else {
-            let h = try x + attentionNorm2(attention(attentionNorm1(x), rotary: rotary, mask: mask))
+            let h = try x + attentionNorm2(attention(attentionNorm1(x), rotary: rotary, mask: mask, style: style))
             return try h + ffnNorm2(feedForward(ffnNorm1(h)))
         }
         guard let conditioning else { throw ZImageError("a modulated Z-Image block was called without time conditioning") }
@@ -42,7 +44,7 @@ struct ZImageTransformerBlock {
         let gate: (Tensor) throws -> Tensor = { try $0.tanh() }
         let mod = try conditioning.modulate({ try adaLNModulation0($0) }, chunks: 4, post: [scale, gate, scale, gate])
         let (scaleMSA, gateMSA, scaleMLP, gateMLP) = (mod[0], mod[1], mod[2], mod[3])
-        let h = try x + gateMSA * attentionNorm2(attention(attentionNorm1(x) * scaleMSA, rotary: rotary, mask: mask))
+        let h = try x + gateMSA * attentionNorm2(attention(attentionNorm1(x) * scaleMSA, rotary: rotary, mask: mask, style: style))
         return try h + gateMLP * ffnNorm2(feedForward(ffnNorm1(h) * scaleMLP))
     }
 }

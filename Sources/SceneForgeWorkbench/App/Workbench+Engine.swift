@@ -53,8 +53,9 @@ extension Workbench {
         case .cancelled(let job):
             modify(job) { $0.status = .cancelled }
             state.status = "\(job) cancelled."
-        case .modelLoaded(let description):
+        case .modelLoaded(let description, let hasImageAdapter):
             state.modelDescription = description
+            state.hasImageAdapter = hasImageAdapter
         case .notice(let message):
             state.status = message
         case .engineStopped(let reason):

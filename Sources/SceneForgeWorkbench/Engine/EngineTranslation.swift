@@ -26,8 +26,10 @@ public enum EngineTranslation {
         if let id = request.layoutID { extras["layout_id"] = .string(id) }
         if let layout = request.layout { extras["layout"] = json(layout) }
         if let strength = request.controlStrength { extras["control_strength"] = .double(strength) }
-        if let style = request.stylePath { extras["style_path"] = .string(style) }
-        if let strength = request.styleStrength { extras["style_strength"] = .double(strength) }
+        if let style = request.stylePath {
+            extras["style"] = .string(style)
+            if let strength = request.styleStrength { extras["style_scale"] = .double(strength) }
+        }
         return extras.isEmpty ? nil : extras
     }
 
@@ -52,7 +54,7 @@ public enum EngineTranslation {
         case .engineStarted(let hello):
             let description = "\(hello.engine) engine pid \(hello.pid) on \(hello.devices.joined(separator: ", ")), "
                 + "default model \(hello.defaultModel)"
-            // Protocol 1 has no way to say the model takes an image prompt; none does yet.
+            // Whether the model takes a style reference is known once it is loaded (`loaded.style_adapter`).
             return .ready(description: description, hasImageAdapter: false)
         case .engineExited(let exit):
             guard !exit.requested else { return nil }
@@ -76,7 +78,7 @@ public enum EngineTranslation {
         case .done(let e): return .done(job: e.job, outputs: e.outputs, record: recordLines(e.record))
         case .failed(let e): return .failed(job: e.job, message: e.message, log: e.engineLog ?? [])
         case .cancelled(let e): return .cancelled(job: e.job)
-        case .loaded(let e): return .modelLoaded(description: e.description)
+        case .loaded(let e): return .modelLoaded(description: e.description, hasImageAdapter: e.styleAdapter ?? false)
         case .error(let e):
             // A refused submit names its job: that job will never run.
             if let job = e.job { return .failed(job: job, message: "refused by the engine: \(e.message)", log: []) }

@@ -64,7 +64,7 @@ public enum EngineUpdate: Equatable, Sendable {
     case failed(job: String, message: String, log: [String])
     case cancelled(job: String)
     /// A model finished loading.
-    case modelLoaded(description: String)
+    case modelLoaded(description: String, hasImageAdapter: Bool)
     /// Something to tell the user that is about no job (a refused request).
     case notice(String)
     /// The engine process ended by itself (a crash, out of memory, a kill).

@@ -1,0 +1,42 @@
+import Foundation
+import SceneForgeEngine
+import SceneForgeImaging
+import SceneForgeQuality
+import SceneForgeScenes
+import SceneForgeSynth
+import SceneForgeTorch
+import SceneForgeTraining
+
+/// Bar (c) of `sceneforge eval`: per built-in app style, a reference screenshot rendered by SceneForgeSynth
+/// (one layout, seed 900), then images of *another* layout with its neutral caption (no style words) on
+/// seeds 1...N, through the engine's `style` / `style_scale` extras.
+struct StyleRecognitionRun {
+    let width: Int
+    let height: Int
+    let steps: Int
+    let seeds: Int
+    let dtype: DType
+    let device: Device
+
+    /// The images generated at `scale` from each style's reference.
+    func screens(_ generator: ImageGenerator, catalog: SceneCatalog, scale: Double, scratch: URL) throws -> [GeneratedScreen] {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        var screens: [GeneratedScreen] = []
+        for (index, style) in AppStyle.builtIn.enumerated() {
+            let referenceLayout = catalog.layouts[index % catalog.layouts.count]
+            let target = catalog.layouts[(index + 5) % catalog.layouts.count]
+            let reference = try ScreenRenderer(style: style).render(referenceLayout, seed: 900, width: width, height: height)
+            let path = scratch.appendingPathComponent("reference-\(style.name).png")
+            try PNGFile.write(reference, record: nil, to: path)
+            let prompt = TrainingPrompts.prompt(for: target, catalog: catalog, chinese: false)
+            for seed in 1...UInt64(seeds) {
+                let job = GenerationJob(id: "eval-style-\(style.name)-\(seed)", prompt: prompt, width: width, height: height,
+                                        steps: steps, seed: seed, dtype: dtype, device: device, outputPath: "",
+                                        extras: ["style": .string(path.path), "style_scale": .double(scale)])
+                let result = try generator.generate(job) { _, _ in true }
+                screens.append(GeneratedScreen(image: result.image, layout: target, style: style, seed: seed))
+            }
+        }
+        return screens
+    }
+}

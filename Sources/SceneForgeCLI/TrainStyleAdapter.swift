@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import SceneForgeTraining
+import SceneForgeTorch
+
+extension TrainingConfig {
+    /// A fine-tuning config whose only stage is the style adapter (`vae.steps` = `transformer.steps` = 0).
+    var trainsStyleAdapterOnly: Bool { styleAdapter.steps > 0 && vae.steps == 0 && transformer.steps == 0 }
+}
+
+extension Train {
+    /// The `[style_adapter]` stage: trains an adapter for the finished model in `base` (frozen), then writes it
+    /// into `model`/style_adapter/ (copying the base there first when they differ). Resumable with --resume.
+    func trainStyleAdapter(_ settings: TrainingConfig, model: URL, base: URL, output: URL) throws {
+        let fm = FileManager.default
+        if model.standardizedFileURL != base.standardizedFileURL {
+            try? fm.removeItem(at: model)
+            try fm.copyItem(at: base, to: model)
+        }
+        let checkpoint = StyleAdapterTrainer.checkpointURL(output)
+        let resuming = resume && fm.fileExists(atPath: checkpoint.path)
+        let trainer = try StyleAdapterTrainer(modelFolder: model, config: settings, output: output, resume: resuming)
+        var smoothed: Double?
+        var lastPrint = Date.distantPast
+        trainer.onProgress = { p in
+            smoothed = smoothed.map { 0.98 * $0 + 0.02 * p.loss } ?? p.loss
+            guard !quiet, p.step == p.totalSteps || Date().timeIntervalSince(lastPrint) > 2 else { return }
+            lastPrint = Date()
+            let eta = Double(p.totalSteps - p.step) * p.elapsed / Double(max(p.step, 1))
+            let line = String(format: "style_adapter %d/%d loss %.4f  %.1f samples/s  ETA %@", p.step, p.totalSteps,
+                              smoothed ?? p.loss, p.samplesPerSecond, ProgressBar.duration(eta))
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        }
+        try trainer.run(maxSteps: maxSteps)
+        if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+        guard trainer.isDone else {
+            print("stopped at style_adapter step \(trainer.step); checkpoint \(checkpoint.path) (continue with --resume)")
+            return
+        }
+        try trainer.export(into: model, dtype: .float16)
+        print("exported \(model.path)/style_adapter (EMA weights, float16); try: sceneforge generate --model \(model.path) --style SCREEN.png")
+    }
+}

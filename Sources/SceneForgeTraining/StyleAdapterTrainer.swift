@@ -1,0 +1,173 @@
+import Foundation
+import SafeTensors
+import SceneForgeModels
+import SceneForgeScenes
+import SceneForgeSynth
+import SceneForgeTorch
+
+/// What the style adapter's progress display shows after each step.
+public struct StyleAdapterProgress: Sendable {
+    public let step: Int
+    public let totalSteps: Int
+    public let loss: Double
+    public let samplesPerSecond: Double
+    public let elapsed: TimeInterval
+}
+
+/// Trains a style adapter for a finished model folder (the base stays frozen and is never rewritten):
+/// AdamW, gradient clipping and EMA as the base stages, checkpoints with bit-identical resume, and
+/// export of the EMA weights into `<model>/style_adapter/` (docs/training.md, "Style adapter").
+public final class StyleAdapterTrainer {
+    public let config: TrainingConfig
+    public let modelFolder: URL
+    public let output: URL
+    public let pipeline: ZImagePipeline
+    public let adapter: StyleAdapter
+    let adapterConfig: StyleAdapterConfig
+    let parameters: TrainableParameters
+    let data: StyleTrainingData
+    /// Targets' (and references') normalised latents, and the neutral captions' features, computed once.
+    let latents: [Tensor]
+    let captions: [Tensor]
+    public private(set) var step = 0
+    public var onProgress: (StyleAdapterProgress) -> Void = { _ in }
+
+    /// A new adapter for the model in `modelFolder`, or with `resume` the one in `output`'s checkpoint.
+    public init(modelFolder: URL, config: TrainingConfig, output: URL, resume: Bool = false,
+                catalog: SceneCatalog? = nil) throws {
+        self.config = config
+        self.modelFolder = modelFolder
+        self.output = output
+        let dtype = config.parsedDType, device = config.parsedDevice
+        pipeline = try ZImagePipeline.load(folder: modelFolder, dtype: dtype, device: device)
+        pipeline.styleAdapter = nil
+        let s = config.styleAdapter
+        var c = StyleAdapterConfig()
+        let t = pipeline.transformer.config
+        (c.numTokens, c.dim, c.numLayers, c.nHeads, c.qkNorm, c.normEps) = (s.tokens, t.dim, t.nLayers, t.nHeads, t.qkNorm, t.normEps)
+        (c.latentChannels, c.imageWidth, c.imageHeight) = (pipeline.vae.config.latentChannels, config.data.width, config.data.height)
+        (c.encoderChannels, c.gridHeight, c.gridWidth, c.scale) = (s.encoderChannels, s.grid[0], s.grid[1], s.scale)
+        try c.validate(transformer: t, vaeScaleFactor: pipeline.vae.config.scaleFactor,
+                       vaeLatentChannels: pipeline.vae.config.latentChannels, source: "[style_adapter]")
+        adapterConfig = c
+
+        let checkpoint = resume ? try Self.readCheckpoint(Self.checkpointURL(output), seed: config.seed) : nil
+        let weights: Weights
+        if let checkpoint {
+            weights = try Weights(source: .checkpoint(checkpoint.file, description: checkpoint.file.url.path), dtype: dtype, device: device)
+                .scoped("style_adapter")
+        } else {
+            weights = try Weights(source: .initialize(seed: SeededRandom.derive(config.seed, 0x57_7E)), dtype: dtype, device: device)
+        }
+        adapter = try StyleAdapter(weights, config: c)
+        if checkpoint == nil { try adapter.copyBaseProjections(from: pipeline.transformer) }
+        parameters = try TrainableParameters(weights.localParameters, learningRate: s.learningRate, weightDecay: config.weightDecay,
+                                             emaDecay: config.emaDecay, gradClip: config.gradClip)
+        if let checkpoint {
+            step = checkpoint.step
+            try parameters.restore(from: checkpoint.file, stage: "style_adapter", step: step)
+        }
+
+        let made = try StyleTrainingData.make(catalog: catalog ?? SceneCatalog.builtIn(), count: s.samples > 0 ? s.samples : config.data.samples,
+                                              width: config.data.width, height: config.data.height, jitter: config.data.jitter,
+                                              seed: config.seed)
+        data = made
+        let base = pipeline
+        latents = try withNoGrad {
+            try made.samples.map { try base.vae.imageToLatents($0.image.unsqueeze(0).to(device, dtype)).to(.float32).squeeze(0) }
+        }
+        captions = try base.encode(prompts: made.samples.map(\.prompt)).map { try $0.to(dtype) }
+    }
+
+    public static func checkpointURL(_ output: URL) -> URL { output.appendingPathComponent("checkpoints/style_adapter.safetensors") }
+
+    /// Trains until `style_adapter.steps`, or `maxSteps` steps in this call; checkpoints at every interval and when it stops.
+    public func run(maxSteps: Int? = nil) throws {
+        let total = config.styleAdapter.steps
+        let start = Date()
+        var taken = 0
+        while step < total {
+            if let maxSteps, taken >= maxSteps { break }
+            let loss = try stepLoss(step: step)
+            try parameters.update(loss: loss)
+            step += 1
+            taken += 1
+            let elapsed = Date().timeIntervalSince(start)
+            onProgress(StyleAdapterProgress(step: step, totalSteps: total, loss: try loss.item(),
+                                            samplesPerSecond: Double(taken * config.batchSize) / max(elapsed, 1e-9), elapsed: elapsed))
+            if config.checkpointInterval > 0, step % config.checkpointInterval == 0 { try saveCheckpoint() }
+        }
+        try saveCheckpoint()
+    }
+
+    public var isDone: Bool { step >= config.styleAdapter.steps }
+
+    /// The loss of step `step`; its randomness depends only on (seed, step), as the base stages'.
+    func stepLoss(step: Int) throws -> Tensor {
+        let streamSeed = SeededRandom.derive(config.seed, UInt64(3) << 40 | UInt64(step))
+        var picker = SeededRandom(seed: streamSeed)
+        let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
+        let references = indices.map { data.reference(for: $0, using: &picker) }
+        let generator = try Generator(seed: streamSeed)
+        let x0 = try Tensor.stack(indices.map { latents[$0] }, dim: 0)
+        let noise = try Tensor.randn(x0.shape, generator: generator).to(x0.device)
+        let uniforms = try Tensor.rand([indices.count], generator: generator).floats().map(Double.init)
+        let objective = StyleAdapterObjective(transformer: pipeline.transformer, adapter: adapter, shift: pipeline.schedulerConfig.shift,
+                                              scale: config.styleAdapter.scale, dtype: config.parsedDType)
+        return try objective.loss(latents: x0, references: Tensor.stack(references.map { latents[$0] }, dim: 0),
+                                  captions: indices.map { captions[$0] }, uniforms: uniforms, noise: noise)
+    }
+
+    // MARK: - Checkpoint and export
+
+    static let checkpointFormat = "sceneforge-style-adapter-checkpoint/1"
+
+    public func saveCheckpoint() throws {
+        let url = Self.checkpointURL(output)
+        var writer = SafeTensorsWriter(metadata: ["format": Self.checkpointFormat, "step": String(step), "seed": String(config.seed)])
+        for (name, tensor) in zip(parameters.names, parameters.tensors) {
+            try writer.add(name: "style_adapter.\(name)", tensor: tensor.detach())
+        }
+        try parameters.save(into: &writer, stage: "style_adapter")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let partial = url.appendingPathExtension("partial")
+        try writer.write(to: partial)
+        guard rename(partial.path, url.path) == 0 else {
+            throw TrainingError("\(url.path): cannot move the new checkpoint into place (errno \(errno))")
+        }
+    }
+
+    static func readCheckpoint(_ url: URL, seed: UInt64) throws -> (file: SafeTensorsFile, step: Int) {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError("no style adapter checkpoint at \(url.path)") }
+        let file = try SafeTensorsFile(url: url)
+        guard file.metadata["format"] == checkpointFormat else {
+            throw TrainingError("\(url.path): not a style adapter checkpoint (metadata 'format' is \(file.metadata["format"] ?? "missing"))")
+        }
+        guard let step = file.metadata["step"].flatMap(Int.init), step >= 0 else {
+            throw TrainingError("\(url.path): checkpoint metadata 'step' is missing or not a count")
+        }
+        guard file.metadata["seed"] == String(seed) else {
+            throw TrainingError("\(url.path): the checkpoint was trained with seed \(file.metadata["seed"] ?? "?"), the configuration says \(seed)")
+        }
+        return (file, step)
+    }
+
+    /// Writes `<modelFolder>/style_adapter/` (config.json and the EMA weights in `dtype`), replacing an older one.
+    public func export(into modelFolder: URL, dtype: DType = .float16) throws {
+        let fm = FileManager.default
+        let folder = StyleAdapter.folder(in: modelFolder)
+        let partial = modelFolder.appendingPathComponent("style_adapter.partial")
+        try? fm.removeItem(at: partial)
+        try fm.createDirectory(at: partial, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(adapterConfig).write(to: partial.appendingPathComponent("config.json"))
+        var writer = SafeTensorsWriter(metadata: ["format": "pt"])
+        for (name, average) in zip(parameters.names, parameters.ema) {
+            try writer.add(name: name, tensor: withNoGrad { try average.detach().to(.cpu, dtype).contiguous() })
+        }
+        try writer.write(to: partial.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+        try? fm.removeItem(at: folder)
+        try fm.moveItem(at: partial, to: folder)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import SafeTensors
+import SceneForgeImaging
+import SceneForgeModels
+import SceneForgeTorch
+import Testing
+@testable import SceneForgeTraining
+
+/// The style adapter on a tiny model trained here: its stage trains (loss falls), exports into the model folder,
+/// loads with the pipeline and changes generation; scale 0 is exactly the model without it; bad files are named.
+@Suite(.serialized)
+struct StyleAdapterTests {
+    /// A tiny base model (10 VAE + 10 transformer steps), exported once and shared by the tests.
+    static let base: Result<URL, Error> = Result {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 10, transformerSteps: 10, samples: 4)
+        config.batchSize = 2
+        let output = try TrainingSupport.temporaryFolder("style-base")
+        let trainer = try Trainer(config: config, data: TrainingSupport.data(config), output: output)
+        try trainer.run()
+        let folder = output.appendingPathComponent("model")
+        try trainer.export(to: folder, dtype: .float32)
+        return folder
+    }
+
+    static func adapterConfig(steps: Int) -> TrainingConfig {
+        var c = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 0, samples: 24)
+        c.styleAdapter.steps = steps
+        c.styleAdapter.learningRate = 3e-3
+        c.styleAdapter.encoderChannels = [8, 16]
+        c.styleAdapter.grid = [2, 2]
+        c.batchSize = 4
+        return c
+    }
+
+    /// A copy of the base model with a trained adapter in it, and the trainer.
+    static func trained(steps: Int) throws -> (folder: URL, trainer: StyleAdapterTrainer) {
+        let folder = try TrainingSupport.temporaryFolder("style-model").appendingPathComponent("model")
+        try FileManager.default.copyItem(at: base.get(), to: folder)
+        let trainer = try StyleAdapterTrainer(modelFolder: folder, config: adapterConfig(steps: steps),
+                                              output: folder.deletingLastPathComponent().appendingPathComponent("run"))
+        try trainer.run()
+        try trainer.export(into: folder, dtype: .float32)
+        return (folder, trainer)
+    }
+
+    @Test func trainingLowersTheLossAndTheAdapterChangesGeneration() throws {
+        let fresh = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: Self.adapterConfig(steps: 0),
+                                            output: TrainingSupport.temporaryFolder("style-fresh"))
+        // The same (seeded) batches before and after training: only the adapter differs.
+        let probe = 0..<6
+        let before = try probe.map { try fresh.stepLoss(step: $0).item() }
+        let (folder, trainer) = try Self.trained(steps: 80)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let after = try probe.map { try trainer.stepLoss(step: $0).item() }
+        let (meanBefore, meanAfter) = (TrainingSupport.mean(before[...]), TrainingSupport.mean(after[...]))
+        #expect(meanAfter < 0.98 * meanBefore, "loss \(meanBefore) → \(meanAfter)")
+
+        // The base model is untouched; the adapter loads with it, in float32 as exported.
+        let pipeline = try ZImagePipeline.load(folder: folder)
+        let adapter = try #require(pipeline.styleAdapter)
+        #expect(adapter.config.numTokens == 4 && adapter.config.encoderChannels == [8, 16])
+        let data = trainer.data
+        let reference = try ZImagePipeline.rgbaImage(data.samples[0].image)
+        var request = TextToImageRequest(prompts: [data.samples[1].prompt])
+        (request.width, request.height, request.steps, request.seed) = (32, 32, 4, 5)
+        let plain = try pipeline.denoise(request)
+        request.style = StyleReference(image: reference, scale: 1)
+        let styled = try pipeline.denoise(request)
+        #expect(try (styled - plain).abs().max().item() > 1e-3)
+        request.style = StyleReference(image: reference, scale: 0)
+        #expect(try pipeline.denoise(request).floats() == plain.floats())
+        let other = try ZImagePipeline.rgbaImage(data.samples[3].image)   // another style
+        request.style = StyleReference(image: other, scale: 1)
+        #expect(try (pipeline.denoise(request) - styled).abs().max().item() > 1e-4)
+    }
+
+    @Test func aStyleRequestWithoutAnAdapterIsRefused() throws {
+        let pipeline = try ZImagePipeline.load(folder: Self.base.get())
+        #expect(pipeline.styleAdapter == nil)
+        var request = TextToImageRequest(prompts: ["toast"])
+        (request.width, request.height, request.steps) = (32, 32, 2)
+        request.style = StyleReference(image: try RGBAImage(width: 8, height: 8, pixels: [UInt8](repeating: 200, count: 256)))
+        #expect { try pipeline.denoise(request) } throws: { "\($0)".contains("style adapter") }
+    }
+
+    @Test func badAdapterFilesAreNamed() throws {
+        let (folder, _) = try Self.trained(steps: 1)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let adapterFolder = StyleAdapter.folder(in: folder)
+        let file = adapterFolder.appendingPathComponent("diffusion_pytorch_model.safetensors")
+        let original = try SafeTensorsFile(url: file)
+        let names = original.names
+        func rewrite(_ edit: (inout [(String, Tensor)]) throws -> Void) throws -> String {
+            var tensors = try names.map { ($0, try Tensor.load($0, from: original, dtype: .float32)) }
+            try edit(&tensors)
+            let broken = try TrainingSupport.temporaryFolder("style-broken")
+            defer { try? FileManager.default.removeItem(at: broken) }
+            try FileManager.default.copyItem(at: adapterFolder.appendingPathComponent("config.json"),
+                                             to: broken.appendingPathComponent("config.json"))
+            var writer = SafeTensorsWriter(metadata: ["format": "pt"])
+            for (name, tensor) in tensors { try writer.add(name: name, tensor: tensor) }
+            try writer.write(to: broken.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+            let pipeline = try ZImagePipeline.load(folder: Self.base.get())
+            do {
+                _ = try StyleAdapter.load(folder: broken, transformer: pipeline.transformer.config, vae: pipeline.vae.config)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let missing = try rewrite { $0.removeAll { $0.0 == "layers.0.to_k_ip.weight" } }
+        #expect(missing.contains("layers.0.to_k_ip.weight") && missing.contains("missing"), "\(missing)")
+        let extra = try rewrite { $0.append(("layers.7.to_q_ip.weight", try Tensor.zeros([2, 2]))) }
+        #expect(extra.contains("layers.7.to_q_ip.weight"), "\(extra)")
+        let shaped = try rewrite { list in
+            list = try list.map { $0.0 == "image_proj.norm.weight" ? ($0.0, try Tensor.ones([3])) : $0 }
+        }
+        #expect(shaped.contains("image_proj.norm.weight") && shaped.contains("[3]"), "\(shaped)")
+
+        // A config that does not fit the transformer names the field.
+        var config = try StyleAdapterConfig.load(contentsOf: adapterFolder.appendingPathComponent("config.json"))
+        config.dim += 8
+        let pipeline = try ZImagePipeline.load(folder: Self.base.get())
+        #expect { try config.validate(transformer: pipeline.transformer.config, vaeScaleFactor: pipeline.vae.config.scaleFactor,
+                                      vaeLatentChannels: pipeline.vae.config.latentChannels, source: "c.json") }
+            throws: { "\($0)".contains("'dim'") }
+    }
+
+    @Test func theConfigSectionIsReadAndChecked() throws {
+        let config = try TrainingConfig.parse("[style_adapter]\nsteps = 12\ntokens = 2\ngrid = [2, 1]\n", format: .toml, file: "t.toml")
+        #expect(config.styleAdapter.steps == 12 && config.styleAdapter.tokens == 2 && config.styleAdapter.grid == [2, 1])
+        #expect { try TrainingConfig.parse("[style_adapter]\ntokens = 0\n", format: .toml, file: "t.toml") }
+            throws: { "\($0)".contains("style_adapter.tokens") }
+        #expect { try TrainingConfig.parse("[style_adapter]\nsteep = 1\n", format: .toml, file: "t.toml") }
+            throws: { "\($0)".contains("style_adapter.steep") }
+    }
+}
