@@ -20,6 +20,9 @@ public struct ImageConditioning {
     public var maskLayout: String?
     public var pasteBack: Bool
     public var feather: Int
+    /// A control the front end wants only where the model has a ControlNet of its own (the workbench's layout
+    /// picker): without one, the job runs unguided, as it would on a model that predates ControlNets.
+    public var controlIfModelHasControlNet = false
     public let initPath: String?
     public let source: RGBAImage?
 
@@ -86,7 +89,7 @@ public struct ImageConditioning {
             }
             request.edit = edit
         }
-        if let control {
+        if let control, !controlIfModelHasControlNet || controlnet != nil || Self.ownControlNet(ofModel: pipeline.folder) != nil {
             let url = try controlNetURL(model: pipeline.folder)
             let net = try loadControlNet?(url)
                 ?? ZImageControlNet.load(url, transformer: pipeline.transformer.config, dtype: dtype, device: device)
