@@ -54,7 +54,8 @@ public final class Trainer {
         } else {
             model = try SmallModel.fresh(config)
         }
-        if config.controlnet.steps > 0, let folder = config.initFrom {
+        // A folder's own ControlNet is kept (and, with controlnet.steps > 0, trained further).
+        if let folder = config.initFrom {
             try model.attachControlNet(folder: URL(fileURLWithPath: folder), dtype: config.parsedDType, device: config.parsedDevice)
         }
         stage = Self.firstStage(from: .vae, config: config)

@@ -76,4 +76,44 @@ struct ControlNetTrainingTests {
         let resumed = try Trainer(resumingFrom: trainer.checkpointURL, config: config, data: data, output: output)
         #expect(try resumed.model.controlNet.map { _ in try fixedLoss(resumed, withControl: true) } == trainedLoss)
     }
+
+    /// Training a ControlNet for an existing exported model (how models/default got its own): only controlnet/ is
+    /// new, the other components are exported byte for byte as they were, and a run interrupted inside the stage
+    /// and resumed ends with exactly the weights of an uninterrupted one.
+    @Test func fineTunesAControlNetForAnExportedModelAndResumesExactly() throws {
+        var base = TrainingSupport.tinyConfig(vaeSteps: 5, transformerSteps: 5, samples: 4)
+        base.batchSize = 2
+        let output = try TrainingSupport.temporaryFolder("controlnet-finetune")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let baseTrainer = try Trainer(config: base, data: TrainingSupport.data(base), output: output.appendingPathComponent("base"))
+        try baseTrainer.run()
+        let baseModel = output.appendingPathComponent("base-model")
+        try baseTrainer.export(to: baseModel)
+
+        var config = base
+        (config.initFrom, config.vae.steps, config.transformer.steps, config.controlnet.steps) = (baseModel.path, 0, 0, 8)
+        config.controlnet.learningRate = 1e-3
+        let data = try TrainingSupport.data(config)
+        let straight = try Trainer(config: config, data: data, output: output.appendingPathComponent("straight"))
+        #expect(straight.stage == .controlnet)
+        try straight.run()
+        let exported = output.appendingPathComponent("with-controlnet")
+        try straight.export(to: exported)
+        for file in ["vae/diffusion_pytorch_model.safetensors", "vae/config.json", "transformer/diffusion_pytorch_model.safetensors",
+                     "text_encoder/model.safetensors", "scheduler/scheduler_config.json"] {
+            #expect(try Data(contentsOf: exported.appendingPathComponent(file)) == Data(contentsOf: baseModel.appendingPathComponent(file)),
+                    "\(file) changed")
+        }
+        let controlNet = try Data(contentsOf: exported.appendingPathComponent("controlnet/diffusion_pytorch_model.safetensors"))
+
+        let interruptedOutput = output.appendingPathComponent("interrupted")
+        let interrupted = try Trainer(config: config, data: data, output: interruptedOutput)
+        try interrupted.run(maxSteps: 3)
+        let resumed = try Trainer(resumingFrom: interrupted.checkpointURL, config: config, data: data, output: interruptedOutput)
+        #expect(resumed.stage == .controlnet && resumed.stageStep == 3)
+        try resumed.run()
+        let again = output.appendingPathComponent("resumed")
+        try resumed.export(to: again)
+        #expect(try Data(contentsOf: again.appendingPathComponent("controlnet/diffusion_pytorch_model.safetensors")) == controlNet)
+    }
 }
