@@ -23,7 +23,7 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Seed of the initial noise.") var seed: UInt64?
     @Option(help: "Initial latents: a safetensors file with a float32 tensor named `latents` [1, C, H/8, W/8].") var noise: String?
     @Option(name: .customLong("save-latents"), help: "Write the final latents (tensor `latents`) to this safetensors file.") var saveLatents: String?
-    @Option(help: "A Z-Image ControlNet: a diffusers folder or an alibaba-pai single .safetensors (v1 or v2.x).") var controlnet: String?
+    @Option(help: "A Z-Image ControlNet: a diffusers folder or an alibaba-pai single .safetensors (v1 or v2.x); default with --control: the model's own controlnet/.") var controlnet: String?
     @Option(help: "The control: a layout id (rendered with --control-style) or a PNG control image.") var control: String?
     @Option(name: .customLong("control-style"), help: "How a layout becomes a control image: segmentation (default) or edges.") var controlStyle: String?
     @Option(name: .customLong("control-scale"), help: "ControlNet conditioning scale (default 0.75).") var controlScale: Double?

@@ -5,7 +5,8 @@ import SceneForgeScenes
 import SceneForgeTorch
 import SceneForgeTraining
 
-/// `sceneforge train`: trains the small default model (VAE, then transformer; frozen text encoder)
+/// `sceneforge train`: trains the small default model (VAE, then transformer, then optionally its layout
+/// ControlNet; frozen text encoder)
 /// from a TOML/JSON config, or fine-tunes an existing diffusers folder (`init_from`), and exports the
 /// EMA weights in float16 as a diffusers folder that `sceneforge generate --model` loads.
 struct Train: ParsableCommand {

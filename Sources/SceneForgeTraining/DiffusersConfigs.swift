@@ -54,6 +54,19 @@ enum DiffusersConfigs {
         ]
     }
 
+    static func controlNet(_ c: ZImageControlNetConfig) -> [String: Any] {
+        [
+            "_class_name": "ZImageControlNetModel", "_diffusers_version": diffusersVersion,
+            "control_layers_places": c.controlLayersPlaces,
+            "control_refiner_layers_places": c.controlRefinerLayersPlaces.map { $0 as Any } ?? NSNull(),
+            "control_in_dim": c.controlInDim,
+            "add_control_noise_refiner": c.addControlNoiseRefiner.map { $0.rawValue as Any } ?? NSNull(),
+            "all_patch_size": c.allPatchSize, "all_f_patch_size": c.allFPatchSize, "dim": c.dim,
+            "n_refiner_layers": c.nRefinerLayers, "n_heads": c.nHeads, "n_kv_heads": c.nKVHeads,
+            "norm_eps": c.normEps, "qk_norm": c.qkNorm,
+        ]
+    }
+
     static func scheduler(shift: Double) -> [String: Any] {
         [
             "_class_name": "FlowMatchEulerDiscreteScheduler", "_diffusers_version": diffusersVersion,

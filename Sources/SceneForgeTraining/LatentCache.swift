@@ -29,19 +29,37 @@ public struct LatentNormalization: Equatable, Sendable {
 struct LatentCache {
     let latents: [Tensor]
     let captions: [Tensor]
+    /// The layout control images' latents, encoded exactly like the images (as the pipeline encodes a control
+    /// image); only when a ControlNet stage will use them.
+    let controls: [Tensor]?
 
-    init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL) throws {
-        latents = try withNoGrad {
-            try data.samples.map { sample in
-                let mean = try model.vae.encode(sample.image.unsqueeze(0)).mean.to(.float32)
-                return try ((mean - normalization.shift) * normalization.scale).squeeze(0)
-            }
+    init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL, withControls: Bool) throws {
+        func encode(_ image: Tensor) throws -> Tensor {
+            let mean = try model.vae.encode(image.unsqueeze(0)).mean.to(.float32)
+            return try ((mean - normalization.shift) * normalization.scale).squeeze(0)
         }
+        latents = try withNoGrad { try data.samples.map { try encode($0.image) } }
+        controls = withControls ? try withNoGrad {
+            try data.samples.enumerated().map { i, sample in
+                guard let control = sample.control else {
+                    throw TrainingError("training sample \(i) (layout \(sample.layoutID)) has no control image for the ControlNet stage")
+                }
+                return try encode(control)
+            }
+        } : nil
         let pipeline = ZImagePipeline(
             folder: output, tokenizer: model.tokenizer, textEncoder: model.textEncoder, transformer: model.transformer,
             vae: model.vae, schedulerConfig: FlowMatchEulerConfig(), device: model.transformerWeights.device,
             dtype: model.transformerWeights.dtype)
         let features = try pipeline.encode(prompts: data.samples.map(\.prompt))
         captions = try features.map { try $0.to(model.transformerWeights.dtype) }
+    }
+
+    /// Sample `index`'s control latents as the ControlNet takes them: (channels, frames = 1, h, w).
+    func control(of index: Int) throws -> Tensor {
+        guard let controls, controls.indices.contains(index) else {
+            throw TrainingError("no control latents for training sample \(index) (the cache was made without controls)")
+        }
+        return try controls[index].unsqueeze(1)
     }
 }

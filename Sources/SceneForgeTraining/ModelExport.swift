@@ -5,7 +5,7 @@ import SceneForgeTorch
 
 extension Trainer {
     /// Writes the model as a diffusers folder (model_index.json, transformer/, vae/, text_encoder/,
-    /// tokenizer/, scheduler/) that `ZImagePipeline.load(folder:)` reads like the published checkpoint.
+    /// tokenizer/, scheduler/, and controlnet/ when the model has a layout ControlNet) that `ZImagePipeline.load(folder:)` reads like the published checkpoint.
     /// The stage being trained contributes its EMA weights; finished stages already hold theirs.
     public func export(to folder: URL, dtype: DType = .float16) throws {
         let fm = FileManager.default
@@ -31,6 +31,13 @@ extension Trainer {
                   to: partial.appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
         try DiffusersConfigs.write(DiffusersConfigs.transformer(model.transformer.config),
                                    to: partial.appendingPathComponent("transformer/config.json"))
+        if let net = model.controlNet, let netWeights = model.controlNetWeights {
+            let folder = partial.appendingPathComponent(SmallModel.controlNetFolderName)
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            try write(weights(netWeights, usesEMA: stage == .controlnet), dtype: dtype,
+                      to: folder.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+            try DiffusersConfigs.write(DiffusersConfigs.controlNet(net.config), to: folder.appendingPathComponent("config.json"))
+        }
         try DiffusersConfigs.write(DiffusersConfigs.scheduler(shift: model.shift),
                                    to: partial.appendingPathComponent("scheduler/scheduler_config.json"))
         try DiffusersConfigs.write(DiffusersConfigs.modelIndex(), to: partial.appendingPathComponent("model_index.json"))

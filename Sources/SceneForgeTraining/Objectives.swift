@@ -34,6 +34,8 @@ struct FlowMatchObjective {
     /// warping the inference schedule applies, so training spends its effort where sampling does.
     let shift: Double
     let dtype: DType
+    /// The ControlNet stage: the ControlNet, each sample's control latents (C, 1, h, w) and the hints' scale.
+    var control: (net: ZImageControlNet, latents: [Tensor], scale: Double)?
 
     static func shiftedSigma(_ u: Double, shift: Double) -> Double { shift * u / (1 + (shift - 1) * u) }
 
@@ -47,10 +49,12 @@ struct FlowMatchObjective {
         let input = try noisy.to(dtype)
         let samples = try (0..<batch).map { try input.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
         let time = try Tensor(sigmas.map { Float(1 - $0) }, device: x0.device)
-        // ControlNet seam: a layout ControlNet (ZImageControlNet, trained with this transformer frozen)
-        // would run here on (noisy, time, captions, TrainingSample.control) and add its residuals to
-        // the transformer's blocks; the loss and its target stay exactly as below.
-        let outputs = try transformer(latents: samples, timesteps: time, captions: captions)
+        // The ControlNet stage: the ControlNet's hints join the (frozen) transformer's main layers through the
+        // same hook generation uses; the loss and its target are unchanged.
+        let hook: ZImageControlHook? = control.map { control in
+            { try control.net.hints($0, control: control.latents, scale: control.scale) }
+        }
+        let outputs = try transformer.forward(latents: samples, timesteps: time, captions: captions, control: hook)
         let prediction = try Tensor.stack(outputs, dim: 0).squeeze(2).to(.float32)
         let target = try x0 - noise
         return try (prediction - target).square().mean()

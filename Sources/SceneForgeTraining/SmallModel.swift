@@ -15,6 +15,9 @@ public final class SmallModel {
     public let textEncoderWeights: Weights
     public let transformer: ZImageTransformer
     public let transformerWeights: Weights
+    /// The layout ControlNet, once the ControlNet stage has started (or the fine-tuned folder has one).
+    public internal(set) var controlNet: ZImageControlNet?
+    public internal(set) var controlNetWeights: Weights?
     public let tokenizer: BPETokenizer
     /// The folder the tokenizer files are copied from on export.
     public let tokenizerFolder: URL

@@ -5,10 +5,11 @@ import SceneForgeImaging
 import SceneForgeModels
 import SceneForgeTorch
 
-/// The two stages of training the small model, in order: the autoencoder first (the transformer
-/// learns in its latent space), then the transformer; the text encoder stays frozen throughout.
-public enum TrainingStage: String, Sendable {
-    case vae, transformer, done
+/// The stages of training the small model, in order: the autoencoder first (the transformer learns in its
+/// latent space), then the transformer, then (optionally) the layout ControlNet with everything else frozen;
+/// the text encoder stays frozen throughout.
+public enum TrainingStage: String, Sendable, CaseIterable {
+    case vae, transformer, controlnet, done
 }
 
 /// What the progress display shows after each optimiser step.
@@ -53,9 +54,29 @@ public final class Trainer {
         } else {
             model = try SmallModel.fresh(config)
         }
-        stage = config.vae.steps > 0 ? .vae : .transformer
+        // A folder's own ControlNet is kept (and, with controlnet.steps > 0, trained further).
+        if let folder = config.initFrom {
+            try model.attachControlNet(folder: URL(fileURLWithPath: folder), dtype: config.parsedDType, device: config.parsedDevice)
+        }
+        stage = Self.firstStage(from: .vae, config: config)
         stageStep = 0
         try model.textEncoderWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) }
+    }
+
+    /// `stage` or the first later one that has steps to take.
+    static func firstStage(from stage: TrainingStage, config: TrainingConfig) -> TrainingStage {
+        let order = TrainingStage.allCases
+        guard let start = order.firstIndex(of: stage) else { return .done }
+        return order[start...].first { $0 == .done || steps(of: $0, config) > 0 } ?? .done
+    }
+
+    static func steps(of stage: TrainingStage, _ config: TrainingConfig) -> Int {
+        switch stage {
+        case .vae: return config.vae.steps
+        case .transformer: return config.transformer.steps
+        case .controlnet: return config.controlnet.steps
+        case .done: return 0
+        }
     }
 
     /// Continues from a checkpoint written by `saveCheckpoint`; with the same config and data, the run
@@ -71,6 +92,7 @@ public final class Trainer {
         latentNormalization = checkpoint.latentNormalization
         try model.textEncoderWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) }
         if stage != .vae { try model.vaeWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) } }
+        if stage == .controlnet { try model.transformerWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) } }
         if stage != .done {
             let p = try startParameters(for: stage)
             try p.restore(from: checkpoint.file, stage: stage.rawValue, step: stageStep)
@@ -87,9 +109,9 @@ public final class Trainer {
         while stage != .done {
             if parameters == nil { parameters = try startParameters(for: stage) }
             guard let p = parameters else { break }
-            let total = stage == .vae ? config.vae.steps : config.transformer.steps
+            let total = Self.steps(of: stage, config)
             // The frozen encoders' outputs are computed once, before the clock for samples/s starts.
-            if stage == .transformer, stageStep < total { _ = try latentCache() }
+            if stage != .vae, stageStep < total { _ = try latentCache() }
             let start = Date()
             var stepsThisCall = 0
             while stageStep < total {
@@ -116,8 +138,10 @@ public final class Trainer {
 
     /// The loss of stage step `step`; its randomness (batch, noise, σ) depends only on the seed, the
     /// stage and the step, which is what makes a resumed run identical to an uninterrupted one.
-    func stepLoss(step: Int) throws -> Tensor {
-        let streamIndex = UInt64(stage == .vae ? 1 : 2) << 40 | UInt64(step)
+    /// `stage` and `withControl` let tests evaluate the same step's stream with or without the ControlNet.
+    func stepLoss(step: Int, stage: TrainingStage? = nil, withControl: Bool? = nil) throws -> Tensor {
+        let stage = stage ?? self.stage
+        let streamIndex = UInt64((TrainingStage.allCases.firstIndex(of: stage) ?? 0) + 1) << 40 | UInt64(step)
         let streamSeed = SeededRandom.derive(config.seed, streamIndex)
         var picker = SeededRandom(seed: streamSeed)
         let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
@@ -131,19 +155,31 @@ public final class Trainer {
             let noise = try Tensor.randn(latentShape, generator: generator).to(device)
             return try AutoencoderObjective(vae: model.vae, klWeight: config.vae.klWeight, l1Weight: config.vae.l1Weight)
                 .loss(images: images.to(device), noise: noise)
-        case .transformer, .done:
+        case .transformer, .controlnet, .done:
             let cache = try latentCache()
             let latents = try Tensor.stack(indices.map { cache.latents[$0] }, dim: 0)
             let noise = try Tensor.randn(latents.shape, generator: generator).to(device)
             let uniforms = try Tensor.rand([indices.count], generator: generator).floats().map(Double.init)
-            return try FlowMatchObjective(transformer: model.transformer, shift: model.shift, dtype: config.parsedDType)
-                .loss(latents: latents, captions: indices.map { cache.captions[$0] }, uniforms: uniforms, noise: noise)
+            var objective = FlowMatchObjective(transformer: model.transformer, shift: model.shift, dtype: config.parsedDType)
+            if withControl ?? (stage == .controlnet), let net = model.controlNet {
+                objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
+            }
+            return try objective.loss(latents: latents, captions: indices.map { cache.captions[$0] }, uniforms: uniforms, noise: noise)
         }
     }
 
     private func startParameters(for stage: TrainingStage) throws -> TrainableParameters {
-        let weights = stage == .vae ? model.vaeWeights : model.transformerWeights
-        let rate = stage == .vae ? config.vae.learningRate : config.transformer.learningRate
+        let weights: Weights, rate: Double
+        switch stage {
+        case .vae: (weights, rate) = (model.vaeWeights, config.vae.learningRate)
+        case .transformer, .done: (weights, rate) = (model.transformerWeights, config.transformer.learningRate)
+        case .controlnet:
+            // The base is frozen: only the control blocks learn (gradients still flow through the main layers).
+            try model.transformerWeights.localParameters.forEach { try $0.tensor.setRequiresGrad(false) }
+            if model.controlNet == nil { try model.attachFreshControlNet(config) }
+            guard let controlWeights = model.controlNetWeights else { throw TrainingError("the ControlNet stage has no ControlNet") }
+            (weights, rate) = (controlWeights, config.controlnet.learningRate)
+        }
         return try TrainableParameters(weights.localParameters, learningRate: rate, weightDecay: config.weightDecay,
                                        emaDecay: config.emaDecay, gradClip: config.gradClip)
     }
@@ -156,7 +192,8 @@ public final class Trainer {
         }
         parameters = nil
         stageStep = 0
-        stage = stage == .vae ? .transformer : .done
+        let order = TrainingStage.allCases
+        stage = Self.firstStage(from: order[min((order.firstIndex(of: stage) ?? 0) + 1, order.count - 1)], config: config)
         try saveCheckpoint()
     }
 
@@ -164,7 +201,8 @@ public final class Trainer {
         if let cache { return cache }
         let normalization = try latentNormalization ?? LatentNormalization.measure(vae: model.vae, data: data)
         latentNormalization = normalization
-        let made = try LatentCache(model: model, data: data, normalization: normalization, output: output)
+        let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
+                                  withControls: config.controlnet.steps > 0)
         cache = made
         return made
     }

@@ -28,8 +28,10 @@ struct TrainingCheckpoint {
         }
         var writer = SafeTensorsWriter(metadata: metadata)
         let model = trainer.model
-        for (component, weights) in [("vae", model.vaeWeights), ("text_encoder", model.textEncoderWeights),
-                                     ("transformer", model.transformerWeights)] {
+        var components = [("vae", model.vaeWeights), ("text_encoder", model.textEncoderWeights),
+                          ("transformer", model.transformerWeights)]
+        if let controlNet = model.controlNetWeights { components.append((SmallModel.controlNetFolderName, controlNet)) }
+        for (component, weights) in components {
             for (name, tensor) in weights.localParameters { try writer.add(name: "\(component).\(name)", tensor: tensor.detach()) }
         }
         try trainer.parameters?.save(into: &writer, stage: trainer.stage.rawValue)
@@ -69,9 +71,20 @@ struct TrainingCheckpoint {
         guard seed == config.seed else {
             throw TrainingError("\(file.url.path): the checkpoint was trained with seed \(seed), the configuration says \(config.seed)")
         }
-        return try SmallModel.build(SmallModel.Components.of(config)) { component in
+        let model = try SmallModel.build(SmallModel.Components.of(config)) { component in
             try Weights(source: .checkpoint(file, description: file.url.path), dtype: SmallModel.dtype(of: component, config),
                         device: config.parsedDevice).scoped(component)
         }
+        // A ControlNet exists once its stage has started; before that the checkpoint has none.
+        let scope = SmallModel.controlNetFolderName + "."
+        if file.names.contains(where: { $0.hasPrefix(scope) }) {
+            let netConfig = try config.initFrom.flatMap { folder in
+                try SmallModel.controlNetConfig(folder: URL(fileURLWithPath: folder))
+            } ?? SmallModel.controlNetConfig(config, transformer: model.transformer.config)
+            let weights = try Weights(source: .checkpoint(file, description: file.url.path), dtype: config.parsedDType,
+                                      device: config.parsedDevice).scoped(SmallModel.controlNetFolderName)
+            try model.attachControlNet(weights, config: netConfig)
+        }
+        return model
     }
 }

@@ -65,6 +65,19 @@ extension TrainingConfig {
         }
         try positive(x.shift, "transformer.shift")
 
+        let n = controlnet
+        guard n.steps >= 0 else { throw fail("controlnet.steps", "must not be negative (got \(n.steps))") }
+        try positive(n.learningRate, "controlnet.learning_rate")
+        try positive(n.conditioningScale, "controlnet.conditioning_scale")
+        if !n.controlLayersPlaces.isEmpty {
+            // Checked against the transformer actually trained (init_from may bring other sizes) when the stage starts.
+            guard n.controlLayersPlaces.contains(0), Set(n.controlLayersPlaces).count == n.controlLayersPlaces.count,
+                  n.controlLayersPlaces.allSatisfy({ $0 >= 0 }) else {
+                throw fail("controlnet.control_layers_places",
+                           "must be distinct main-layer indices including 0 (got \(n.controlLayersPlaces))")
+            }
+        }
+
         let multiple = 2 * (1 << (vae.blockOutChannels.count - 1))
         for (value, field) in [(data.width, "data.width"), (data.height, "data.height")] {
             guard value > 0, value % multiple == 0 else {

@@ -11,6 +11,8 @@ public struct TrainingConfig: Equatable, Sendable {
     public var vae = VAESection()
     public var textEncoder = TextEncoderSection()
     public var transformer = TransformerSection()
+    /// The layout ControlNet, trained last with everything else frozen (0 steps: none).
+    public var controlnet = ControlNetSection()
     public var data = DataSection()
     /// The optional style-adapter stage (StyleAdapterTraining.swift), after the base model is done.
     public var styleAdapter = StyleAdapterSection()
@@ -66,6 +68,18 @@ public struct TrainingConfig: Equatable, Sendable {
         public var axesDims = [8, 12, 12]
         /// The scheduler's static shift, used for both training-time sigma sampling and inference.
         public var shift = 3.0
+        public init() {}
+    }
+
+    public struct ControlNetSection: Equatable, Sendable {
+        /// 0: no ControlNet stage (the default).
+        public var steps = 0
+        public var learningRate = 1e-4
+        /// Main-layer indices that get a control layer (its hint is added after that layer); must contain 0.
+        /// Empty: every main layer of the transformer.
+        public var controlLayersPlaces: [Int] = []
+        /// The hints' scale during training; generation's `--control-scale` is relative to it.
+        public var conditioningScale = 1.0
         public init() {}
     }
 

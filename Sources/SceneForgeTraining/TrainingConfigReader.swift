@@ -52,6 +52,13 @@ struct ConfigReader {
             c.transformer.shift = try s.double("shift") ?? c.transformer.shift
             try s.refuseUnknown()
         }
+        if var s = try top.section("controlnet") {
+            c.controlnet.steps = try s.int("steps") ?? c.controlnet.steps
+            c.controlnet.learningRate = try s.double("learning_rate") ?? c.controlnet.learningRate
+            c.controlnet.controlLayersPlaces = try s.ints("control_layers_places") ?? c.controlnet.controlLayersPlaces
+            c.controlnet.conditioningScale = try s.double("conditioning_scale") ?? c.controlnet.conditioningScale
+            try s.refuseUnknown()
+        }
         if var s = try top.section("data") {
             c.data.width = try s.int("width") ?? c.data.width
             c.data.height = try s.int("height") ?? c.data.height

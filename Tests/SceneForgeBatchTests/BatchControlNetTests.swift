@@ -48,4 +48,59 @@ struct BatchControlNetTests {
         #expect(error?.description.contains("asks for control_scale 0.8") == true)
         #expect(error?.description.contains("--controlnet") == true)
     }
+
+    /// A model folder with its own `controlnet/` (as `sceneforge train` exports one): the tiny pipeline plus the
+    /// v1 fixture ControlNet.
+    static func modelWithOwnControlNet(in folder: URL) throws -> URL {
+        let model = folder.appendingPathComponent("own-model")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: pipeline), to: model)
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: controlNet), to: model.appendingPathComponent("controlnet"))
+        return model
+    }
+
+    @Test func aControlWithoutAControlNetUsesTheModelsOwnInGenerateTheEngineAndBatches() throws {
+        let folder = try Support.temporaryFolder("own-controlnet")
+        let model = try Self.modelWithOwnControlNet(in: folder)
+        let common = ["--prompt", "a coupon popup", "--width", "96", "--height", "64", "--steps", "4", "--seed", "1",
+                      "--control", "centre_modal", "--control-scale", "0.8", "--quiet"]
+        let own = folder.appendingPathComponent("own.png"), named = folder.appendingPathComponent("named.png")
+        try Support.run(["generate", "--model", model.path, "-o", own.path] + common, in: folder)
+        try Support.run(["generate", "--model", Self.pipeline, "--controlnet", Self.controlNet, "-o", named.path] + common, in: folder)
+        let ownImage = try PNGFile.read(contentsOf: own)
+        #expect(ownImage.pixels == (try PNGFile.read(contentsOf: named)).pixels)
+        let record = try #require(try PNGFile.metadata(contentsOf: own).record)
+        #expect(record.extra["controlnet"] == model.appendingPathComponent("controlnet").path)
+
+        // A model without one refuses a control with no ControlNet, naming both ways out.
+        let error = #expect(throws: SupportError.self) {
+            try Support.run(["generate", "--model", Self.pipeline, "-o", folder.appendingPathComponent("x.png").path] + common, in: folder)
+        }
+        #expect(error?.description.contains("needs a ControlNet") == true)
+        #expect(error?.description.contains("has none") == true)
+
+        // A batch (through the engine) with control_scale and no --controlnet runs on the model's own ControlNet.
+        let scenario = folder.appendingPathComponent("own.toml")
+        try """
+            name = "own"
+            [defaults]
+            model = "\(model.path)"
+            width = 96
+            height = 64
+            steps = 4
+            [[scenes]]
+            name = "coupon"
+            layout = "centre_modal"
+            prompt = "a coupon popup"
+            control_scale = 0.8
+            seeds = [1]
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("batch")
+        try Support.run(["batch", scenario.path, "--output", output.path, "--quiet"], in: folder)
+        let images = try Support.files(in: output.appendingPathComponent("images"))
+        #expect(images.count == 1)
+        for (name, bytes) in images {
+            let batchRecord = try #require(try PNGFile.metadata([UInt8](bytes)).record, "\(name)")
+            #expect(batchRecord.extra["controlnet"] == model.appendingPathComponent("controlnet").path)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeEngine
 import SceneForgeImaging
 
 /// Progress inside one job, as a generator reports it.
@@ -52,7 +53,8 @@ public protocol BatchImageGenerator: AnyObject {
 extension BatchImageGenerator {
     /// Why this generator cannot run `job` as asked, or nil when it can.
     public func unsupportedFeature(of job: BatchJob) -> String? {
-        if job.controlScale > 0 && !capabilities.controlNet {
+        let modelHasControlNet = ImageConditioning.ownControlNet(ofModel: URL(fileURLWithPath: job.modelPath)) != nil
+        if job.controlScale > 0 && !capabilities.controlNet && !modelHasControlNet {
             return "control_scale \(job.controlScale) (\(name) has no ControlNet: pass --controlnet PATH, or set control_scale = 0 "
                 + "to use the layout as ground truth only)"
         }

@@ -10,7 +10,8 @@ import SceneForgeScenes
 struct BatchJobRequest {
     private(set) var extras: [String: JSONValue]
 
-    /// `controlNet`: the ControlNet for jobs with `control_scale > 0`; `scratch`: where control images go.
+    /// `controlNet`: the ControlNet for jobs with `control_scale > 0` (nil: the model's own controlnet/, which the
+    /// generator finds through `ImageConditioning`); `scratch`: where control images go.
     /// A job's `style` becomes the `style` / `style_scale` extras (the model's style adapter).
     init(_ job: BatchJob, controlNet: String?, scratch: URL) throws {
         var style: [String: JSONValue] = [:]
@@ -24,7 +25,10 @@ struct BatchJobRequest {
 
     private init(control job: BatchJob, controlNet: String?, scratch: URL) throws {
         guard job.controlScale > 0 else { extras = [:]; return }
-        guard let controlNet else { throw OutputError("scene '\(job.scene)' asks for control_scale \(job.controlScale) but no ControlNet was given") }
+        guard controlNet != nil || ImageConditioning.ownControlNet(ofModel: URL(fileURLWithPath: job.modelPath)) != nil else {
+            throw OutputError("scene '\(job.scene)' asks for control_scale \(job.controlScale) but no ControlNet was given "
+                + "and the model \(job.modelPath) has no controlnet/ of its own")
+        }
         guard let layout = job.layout else {
             throw OutputError("scene '\(job.scene)' asks for control_scale \(job.controlScale) but has no layout to draw the control image from")
         }
@@ -33,7 +37,9 @@ struct BatchJobRequest {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let path = scratch.appendingPathComponent("\(job.id)-control.png")
         try PNGFile.write(image, record: nil, to: path)
-        extras = ["controlnet": .string(controlNet), "control": .string(path.path), "control_scale": .double(job.controlScale)]
+        var extras: [String: JSONValue] = ["control": .string(path.path), "control_scale": .double(job.controlScale)]
+        if let controlNet { extras["controlnet"] = .string(controlNet) }
+        self.extras = extras
     }
 
     func generationJob(_ job: BatchJob, outputPath: String) -> GenerationJob {

@@ -38,5 +38,11 @@ extension ImageConditioning {
                       initImage: string("init"), strength: number("strength"), mask: string("mask"),
                       maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather,
                       style: string("style"), styleScale: number("style_scale"))
+        // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
+        // a built-in layout guides the job through the model's own ControlNet when it has one.
+        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? Self.layout(id)) != nil,
+           let strength = extras["control_strength"]?.doubleValue, strength.isFinite, strength > 0 {
+            (control, controlScale, controlIfModelHasControlNet) = (id, strength, true)
+        }
     }
 }

@@ -21,6 +21,9 @@ public struct ImageConditioning {
     public var maskLayout: String?
     public var pasteBack: Bool
     public var feather: Int
+    /// A control the front end wants only where the model has a ControlNet of its own (the workbench's layout
+    /// picker): without one, the job runs unguided, as it would on a model that predates ControlNets.
+    public var controlIfModelHasControlNet = false
     public let initPath: String?
     public let source: RGBAImage?
     /// A style reference screenshot (PNG) for the model's style adapter, and the adapter scale (nil: the adapter's own).
@@ -43,9 +46,9 @@ public struct ImageConditioning {
         if let styleScale, !(styleScale.isFinite && styleScale >= 0) {
             throw ConditioningError("the style scale must be a number ≥ 0 (got \(styleScale))")
         }
-        guard (controlnet == nil) == (control == nil) else {
-            throw ConditioningError(controlnet == nil ? "a control (layout id or PNG) needs a ControlNet (controlnet PATH)"
-                : "a ControlNet needs a control: a layout id or a PNG control image")
+        // A control without a ControlNet is settled in `apply`, which knows the model: its own controlnet/ is used.
+        guard controlnet == nil || control != nil else {
+            throw ConditioningError("a ControlNet needs a control: a layout id or a PNG control image")
         }
         guard controlScale.isFinite, controlScale >= 0 else {
             throw ConditioningError("the control scale must be a number ≥ 0 (got \(controlScale))")
@@ -58,7 +61,22 @@ public struct ImageConditioning {
         guard feather >= 0 else { throw ConditioningError("feather must not be negative (got \(feather))") }
     }
 
-    public var isEmpty: Bool { controlnet == nil && source == nil && styleImage == nil }
+    public var isEmpty: Bool { control == nil && source == nil && styleImage == nil }
+
+    /// A model folder's own ControlNet (`controlnet/` with a config.json, as `sceneforge train` exports it), if any.
+    /// The one rule for every front end: a job that names a control but no ControlNet uses this one.
+    public static func ownControlNet(ofModel folder: URL) -> URL? {
+        let url = folder.appendingPathComponent("controlnet")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) ? url : nil
+    }
+
+    /// The ControlNet this job uses for `control`: the one it names, else the model's own.
+    func controlNetURL(model folder: URL) throws -> URL {
+        if let controlnet { return URL(fileURLWithPath: controlnet) }
+        if let own = Self.ownControlNet(ofModel: folder) { return own }
+        throw ConditioningError("a control (layout id or PNG) needs a ControlNet: give one (controlnet PATH), "
+            + "or use a model with its own controlnet/ (\(folder.path) has none)")
+    }
 
     public var sourceSize: (width: Int, height: Int)? { source.map { ($0.width, $0.height) } }
 
@@ -82,8 +100,8 @@ public struct ImageConditioning {
             }
             request.edit = edit
         }
-        if let controlnet, let control {
-            let url = URL(fileURLWithPath: controlnet)
+        if let control, !controlIfModelHasControlNet || controlnet != nil || Self.ownControlNet(ofModel: pipeline.folder) != nil {
+            let url = try controlNetURL(model: pipeline.folder)
             let net = try loadControlNet?(url)
                 ?? ZImageControlNet.load(url, transformer: pipeline.transformer.config, dtype: dtype, device: device)
             let image = try controlImage(control, width: width, height: height, prepared: &prepared)

@@ -1,0 +1,52 @@
+import Foundation
+import SceneForgeEngine
+import SceneForgeImaging
+import Testing
+
+/// A model folder's own `controlnet/` (as `sceneforge train` exports one) is what a job's control uses when the job
+/// names no ControlNet: engine jobs with `extras.control`, and the workbench's layout picker (`layout_id` +
+/// `control_strength`), which guides only where the model has one.
+@Suite(.serialized)
+struct OwnControlNetTests {
+    static var fixtures: URL { URL(fileURLWithPath: tinyZImageFolder).deletingLastPathComponent().deletingLastPathComponent() }
+    static var controlNet: URL { fixtures.appendingPathComponent("zimage_control/controlnet_v1") }
+
+    /// The tiny pipeline plus the v1 fixture ControlNet as its own `controlnet/`.
+    static func modelWithOwnControlNet() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-own-controlnet-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: tinyZImageFolder), to: folder)
+        try FileManager.default.copyItem(at: controlNet, to: folder.appendingPathComponent("controlnet"))
+        return folder
+    }
+
+    static func job(_ extras: [String: JSONValue]) -> GenerationJob {
+        GenerationJob(id: "own", prompt: "a coupon popup", width: 96, height: 64, steps: 4, seed: 3, outputPath: "",
+                      preview: .off, extras: extras)
+    }
+
+    @Test func jobsWithAControlAndNoControlNetUseTheModelsOwn() throws {
+        let model = try Self.modelWithOwnControlNet()
+        defer { try? FileManager.default.removeItem(at: model) }
+        let own = try ZImageGenerator(folder: model, dtype: .float32, device: .cpu)
+        let plain = try ZImageGenerator(folder: URL(fileURLWithPath: tinyZImageFolder), dtype: .float32, device: .cpu)
+
+        let named = try plain.generate(Self.job(["controlnet": .string(Self.controlNet.path), "control": .string("centre_modal"),
+                                                 "control_scale": .double(0.8)])) { _, _ in true }
+        let byDefault = try own.generate(Self.job(["control": .string("centre_modal"), "control_scale": .double(0.8)])) { _, _ in true }
+        #expect(byDefault.image.pixels == named.image.pixels)
+        #expect(byDefault.record.extra["controlnet"] == model.appendingPathComponent("controlnet").path)
+
+        // The workbench's layout picker: guided on the model with a ControlNet, unguided (as before) on the one without.
+        let picker: [String: JSONValue] = ["layout_id": .string("centre_modal"), "control_strength": .double(0.8)]
+        #expect(try own.generate(Self.job(picker)) { _, _ in true }.image.pixels == named.image.pixels)
+        let unguided = try plain.generate(Self.job(picker)) { _, _ in true }
+        #expect(unguided.record.extra["controlnet"] == nil)
+        #expect(unguided.image.pixels == (try plain.generate(Self.job([:])) { _, _ in true }).image.pixels)
+        #expect(unguided.image.pixels != named.image.pixels)
+
+        // A control on a model without a ControlNet, and none named, is an error that says so.
+        #expect(throws: ConditioningError.self) {
+            try plain.generate(Self.job(["control": .string("centre_modal")])) { _, _ in true }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import SafeTensors
+import SceneForgeImaging
+import SceneForgeModels
+import SceneForgeTorch
+import Testing
+@testable import SceneForgeTraining
+
+/// The ControlNet stage: it starts from the base model's exact behaviour (zero projections), lowers the
+/// flow-matching loss with the base frozen, exports a diffusers `controlnet/` that `ZImageControlNet.load`
+/// reads, and the exported ControlNet changes what the pipeline generates.
+struct ControlNetTrainingTests {
+    static func config() -> TrainingConfig {
+        var c = TrainingSupport.tinyConfig(vaeSteps: 30, transformerSteps: 40, samples: 8)
+        c.controlnet.steps = 60
+        c.controlnet.learningRate = 1e-3
+        return c
+    }
+
+    /// The mean ControlNet-stage loss of a fixed set of step streams (same batches, noise and σ each time),
+    /// with or without the ControlNet's hints.
+    func fixedLoss(_ trainer: Trainer, withControl: Bool) throws -> Double {
+        try withNoGrad {
+            try (0..<8).map { try trainer.stepLoss(step: 1000 + $0, stage: .controlnet, withControl: withControl).item() }
+                .reduce(0, +) / 8
+        }
+    }
+
+    @Test func trainsWithTheBaseFrozenExportsAndChangesGeneration() throws {
+        let config = Self.config()
+        let data = try TrainingSupport.data(config)
+        let output = try TrainingSupport.temporaryFolder("controlnet")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let trainer = try Trainer(config: config, data: data, output: output)
+        var losses: [Double] = []
+        trainer.onProgress = { if $0.stage == .controlnet { losses.append($0.loss) } }
+        // Up to the start of the ControlNet stage: the fresh ControlNet exists and adds nothing yet.
+        try trainer.run(maxSteps: config.vae.steps + config.transformer.steps)
+        #expect(trainer.stage == .controlnet && trainer.stageStep == 0)
+        let net = try #require(trainer.model.controlNet)
+        #expect(net.config.controlLayersPlaces == [0] && net.config.controlInDim == 16)
+        let baseLoss = try fixedLoss(trainer, withControl: false)
+        #expect(try fixedLoss(trainer, withControl: true) == baseLoss,
+                "zero-initialised projections must leave the base model's output unchanged")
+        let frozen = try trainer.model.transformerWeights.localParameters.map { try $0.tensor.clone() }
+
+        try trainer.run()
+        #expect(trainer.stage == .done)
+        #expect(losses.count == config.controlnet.steps)
+        let trainedLoss = try fixedLoss(trainer, withControl: true)
+        print("ControlNet stage: fixed-batch loss \(baseLoss) (base alone) -> \(trainedLoss) (with the EMA ControlNet); "
+            + "progress loss \(TrainingSupport.mean(losses.prefix(10))) -> \(TrainingSupport.mean(losses.suffix(10)))")
+        #expect(trainedLoss < 0.9 * baseLoss)
+        for (before, after) in zip(frozen, trainer.model.transformerWeights.localParameters.map(\.tensor)) {
+            #expect(try before.floats() == after.floats(), "the base transformer changed during the ControlNet stage")
+        }
+
+        // Export → load → generate: the ControlNet loads from controlnet/ and changes the image.
+        let exported = output.appendingPathComponent("model")
+        try trainer.export(to: exported)
+        let folder = exported.appendingPathComponent("controlnet")
+        let weights = try SafeTensorsFile(url: folder.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+        #expect(weights.names.allSatisfy { weights.info($0)?.dtype == .F16 })
+        let pipeline = try ZImagePipeline.load(folder: exported)
+        let loaded = try ZImageControlNet.load(folder, transformer: pipeline.transformer.config)
+        #expect(loaded.config == net.config)
+        var request = TextToImageRequest(prompts: [data.samples[0].prompt])
+        (request.width, request.height, request.steps, request.seed) = (32, 32, 8, 5)
+        let plain = try #require(pipeline.generate(request).first)
+        request.control = ControlGuidance(controlNet: loaded, image: try #require(data.samples[0].control).unsqueeze(0), scale: 1)
+        let controlled = try #require(pipeline.generate(request).first)
+        let difference = zip(plain.pixels, controlled.pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +)
+        #expect(difference > plain.pixels.count / 4, "the trained ControlNet should change the image (mean |Δ| ≥ 0.25/255)")
+
+        // Resuming inside the stage rebuilds the ControlNet from the checkpoint.
+        let resumed = try Trainer(resumingFrom: trainer.checkpointURL, config: config, data: data, output: output)
+        #expect(try resumed.model.controlNet.map { _ in try fixedLoss(resumed, withControl: true) } == trainedLoss)
+    }
+
+    /// Training a ControlNet for an existing exported model (how models/default got its own): only controlnet/ is
+    /// new, the other components are exported byte for byte as they were, and a run interrupted inside the stage
+    /// and resumed ends with exactly the weights of an uninterrupted one.
+    @Test func fineTunesAControlNetForAnExportedModelAndResumesExactly() throws {
+        var base = TrainingSupport.tinyConfig(vaeSteps: 5, transformerSteps: 5, samples: 4)
+        base.batchSize = 2
+        let output = try TrainingSupport.temporaryFolder("controlnet-finetune")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let baseTrainer = try Trainer(config: base, data: TrainingSupport.data(base), output: output.appendingPathComponent("base"))
+        try baseTrainer.run()
+        let baseModel = output.appendingPathComponent("base-model")
+        try baseTrainer.export(to: baseModel)
+
+        var config = base
+        (config.initFrom, config.vae.steps, config.transformer.steps, config.controlnet.steps) = (baseModel.path, 0, 0, 8)
+        config.controlnet.learningRate = 1e-3
+        let data = try TrainingSupport.data(config)
+        let straight = try Trainer(config: config, data: data, output: output.appendingPathComponent("straight"))
+        #expect(straight.stage == .controlnet)
+        try straight.run()
+        let exported = output.appendingPathComponent("with-controlnet")
+        try straight.export(to: exported)
+        for file in ["vae/diffusion_pytorch_model.safetensors", "vae/config.json", "transformer/diffusion_pytorch_model.safetensors",
+                     "text_encoder/model.safetensors", "scheduler/scheduler_config.json"] {
+            #expect(try Data(contentsOf: exported.appendingPathComponent(file)) == Data(contentsOf: baseModel.appendingPathComponent(file)),
+                    "\(file) changed")
+        }
+        let controlNet = try Data(contentsOf: exported.appendingPathComponent("controlnet/diffusion_pytorch_model.safetensors"))
+
+        let interruptedOutput = output.appendingPathComponent("interrupted")
+        let interrupted = try Trainer(config: config, data: data, output: interruptedOutput)
+        try interrupted.run(maxSteps: 3)
+        let resumed = try Trainer(resumingFrom: interrupted.checkpointURL, config: config, data: data, output: interruptedOutput)
+        #expect(resumed.stage == .controlnet && resumed.stageStep == 3)
+        try resumed.run()
+        let again = output.appendingPathComponent("resumed")
+        try resumed.export(to: again)
+        #expect(try Data(contentsOf: again.appendingPathComponent("controlnet/diffusion_pytorch_model.safetensors")) == controlNet)
+    }
+}
