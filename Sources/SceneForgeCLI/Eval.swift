@@ -17,7 +17,10 @@ struct Eval: AsyncParsableCommand {
         abstract: "Measure a model's quality bars (layout adherence, conditioning, style, diversity) on fixed seeds.")
 
     @Option(help: "A diffusers-layout Z-Image folder; default: the embedded model (see DefaultModel).") var model: String?
-    @Option(help: "A layout ControlNet; with it, each image is generated under its layout's control.") var controlnet: String?
+    @Option(help: "A layout ControlNet (default: the model's own controlnet/, if any); with one, each image is generated under its layout's control.")
+    var controlnet: String?
+    @Flag(help: "Generate without layout control even when a ControlNet is at hand (the prompt-alone baseline).")
+    var noControl = false
     @Option(help: "Width in pixels (a multiple of 16).") var width = 128
     @Option(help: "Height in pixels (a multiple of 16).") var height = 256
     @Option(help: "Denoising steps.") var steps = 8
@@ -57,8 +60,9 @@ struct Eval: AsyncParsableCommand {
         let modelPath = try model ?? DefaultModel.locate().path
         let generator = try ZImageGeneratorLoader().load(model: modelPath, dtype: computeType, device: target)
         print("model: \(generator.modelDescription)")
-        print(controlnet == nil ? "no ControlNet: layout adherence is measured from the prompt alone"
-                                : "ControlNet \(controlnet ?? ""): each image is generated under its layout's segmentation control")
+        let controlNet = noControl ? nil : controlnet ?? ImageConditioning.ownControlNet(ofModel: URL(fileURLWithPath: modelPath))?.path
+        print(controlNet.map { "ControlNet \($0): each image is generated under its layout's segmentation control" }
+            ?? "no ControlNet: layout adherence is measured from the prompt alone")
 
         var screens: [GeneratedScreen] = [], groups: [[RGBAImage]] = []
         let generateStart = Date()
@@ -68,7 +72,8 @@ struct Eval: AsyncParsableCommand {
             let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: false)
             var group: [RGBAImage] = []
             for seed in 1...UInt64(seeds) {
-                let result = try generate(generator, prompt: prompt, layout: layout, seed: seed, dtype: computeType, device: target)
+                let result = try generate(generator, prompt: prompt, layout: layout, seed: seed, dtype: computeType, device: target,
+                                          controlNet: controlNet)
                 let image = result.image
                 if let saveImages {
                     try FileManager.default.createDirectory(atPath: saveImages, withIntermediateDirectories: true)
@@ -111,10 +116,10 @@ struct Eval: AsyncParsableCommand {
     }
 
     private func generate(_ generator: ImageGenerator, prompt: String, layout: Layout, seed: UInt64, dtype: DType,
-                          device: Device) throws -> GenerationResult {
+                          device: Device, controlNet: String?) throws -> GenerationResult {
         var extras: [String: JSONValue] = [:]
-        if let controlnet {
-            extras["controlnet"] = .string(controlnet)
+        if let controlNet {
+            extras["controlnet"] = .string(controlNet)
             extras["control"] = .string(layout.id)
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
