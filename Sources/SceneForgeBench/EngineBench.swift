@@ -21,6 +21,8 @@ struct EngineBench: AsyncParsableCommand {
     var previewEvery = 1
     @Option(help: "Timed jobs per side (median reported), after one warm-up job.")
     var repeats = 5
+    @Option(help: "Milliseconds of idle before each side's job, so neither starts beside the other's spinning threads.")
+    var settleMilliseconds = 300
     @Option(help: "The engine command (default: the sceneforge executable next to this one, `engine`).")
     var engine: String?
 
@@ -43,11 +45,15 @@ struct EngineBench: AsyncParsableCommand {
         // Alternate the sides so that load from other processes hits them alike; the first round warms up.
         var direct: [Double] = [], inEngine: [Double] = [], throughClient: [Double] = []
         for round in 0...repeats {
+            // Each side starts on quiet cores: BLAS worker threads spin for a while after the other side's last GEMM.
+            settle()
             let d = try directSecondsPerStep(generator, job)
             var engineJob = spec
             engineJob.id = "bench-raw-\(round)"
+            settle()
             let e = try raw.secondsPerStep(engineJob)
             engineJob.id = "bench-\(round)"
+            settle()
             let c = try await engineSecondsPerStep(client, engineJob, &events)
             if round > 0 {
                 direct.append(d)
@@ -67,6 +73,10 @@ struct EngineBench: AsyncParsableCommand {
         let (dMin, eMin) = (direct.min() ?? .nan, inEngine.min() ?? .nan)
         print(String(format: "fastest rounds: direct %.4f, engine %.4f ms/step; overhead %.4f ms/step, ratio %.3fx",
                      dMin * 1000, eMin * 1000, (eMin - dMin) * 1000, eMin / dMin))
+    }
+
+    private func settle() {
+        if settleMilliseconds > 0 { usleep(UInt32(settleMilliseconds) * 1000) }
     }
 
     private func engineCommand(outputDirectory: String) -> [String] {

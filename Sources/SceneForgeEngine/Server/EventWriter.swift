@@ -2,26 +2,38 @@ import Foundation
 
 /// Writes whole event lines to a file descriptor, in the order they were sent, from any thread.
 ///
-/// Encoding and writing happen on the writer's own serial queue, so a job's worker thread only hands events over:
-/// a step never waits for JSON encoding, a preview's projection, a memory reading or a slow reader on the pipe.
+/// Encoding and writing happen on the writer's own thread, so a job's worker only hands events over: a step never
+/// waits for JSON encoding, a preview's projection, a memory reading or a slow reader on the pipe. The thread runs at a
+/// lower priority (nice 10): on a machine whose cores the model's thread pool fills, it takes the idle moments between
+/// parallel regions instead of pre-empting a pool thread, which would stall the whole region at its barrier.
 final class EventWriter: @unchecked Sendable {
+    private typealias Batch = [() -> EngineEvent?]
     private let descriptor: Int32
-    private let queue = DispatchQueue(label: "sceneforge.engine.events")
     private let encoder = ProtocolCodec.makeEncoder()
-    private let stateLock = NSLock()
+    private let condition = NSCondition()
+    private var waiting: [Batch] = []
+    private var handedOver = 0
+    private var finished = 0
     private var gone = false
-    /// Events handed over but not yet written. A client that stops reading fills the pipe; senders then wait here,
+    /// Batches handed over but not yet written. A client that stops reading fills the pipe; senders then wait here,
     /// as they did on the pipe itself, instead of queueing previews (each holding its latents) without bound.
-    private let room = DispatchSemaphore(value: 64)
+    private static let capacity = 64
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
+        let thread = Thread { [self] in
+            // On Linux the nice value is per thread, and 0 names the calling thread (setpriority(2), "Bugs").
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            writeForever()
+        }
+        thread.name = "engine-events"
+        thread.start()
     }
 
     /// True once the client has closed its end of the pipe.
     var peerGone: Bool {
-        stateLock.lock()
-        defer { stateLock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return gone
     }
 
@@ -29,51 +41,69 @@ final class EventWriter: @unchecked Sendable {
         send { event }
     }
 
-    /// `make` runs on the writer's queue, in order with every other event; nil sends nothing.
+    /// `make` runs on the writer's thread, in order with every other event; nil sends nothing.
     func send(_ make: @escaping () -> EngineEvent?) {
         send([make])
     }
 
-    /// Several events handed over at once (a step's step, preview and memory): one wake-up of the writer, not three.
+    /// Several events handed over at once (a step's step, preview and memory): one wake-up of the writer and one
+    /// write, so the client wakes once per step too.
     func send(_ makers: [() -> EngineEvent?]) {
-        room.wait()
-        queue.async { [self] in
-            for make in makers {
-                if let event = make() { write(event) }
-            }
-            room.signal()
-        }
+        condition.lock()
+        defer { condition.unlock() }
+        while handedOver - finished >= Self.capacity, !gone { condition.wait() }
+        guard !gone else { return }
+        waiting.append(makers)
+        handedOver += 1
+        condition.broadcast()
     }
 
     /// Returns once every event sent before the call is written (or the client is gone).
     func flush() {
-        queue.sync {}
+        condition.lock()
+        defer { condition.unlock() }
+        let target = handedOver
+        while finished < target, !gone { condition.wait() }
     }
 
-    private func write(_ event: EngineEvent) {
-        guard !peerGone else { return }
-        let line: Data
-        do {
-            line = try ProtocolCodec.encodeLine(event, encoder: encoder)
-        } catch {
-            EngineLog.write("cannot encode a \(event.type) event: \(error)")
-            return
+    private func writeForever() {
+        while true {
+            condition.lock()
+            while waiting.isEmpty { condition.wait() }
+            let batches = waiting
+            waiting.removeAll(keepingCapacity: true)
+            condition.unlock()
+
+            var lines = Data()
+            for make in batches.joined() {
+                guard let event = make() else { continue }
+                do {
+                    lines.append(try ProtocolCodec.encodeLine(event, encoder: encoder))
+                } catch {
+                    EngineLog.write("cannot encode a \(event.type) event: \(error)")
+                }
+            }
+            let delivered = write(lines)
+            condition.lock()
+            finished += batches.count
+            if !delivered { gone = true }
+            condition.broadcast()
+            condition.unlock()
         }
-        line.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
+    }
+
+    /// False when the client closed its end (EPIPE with SIGPIPE ignored): nobody is listening any more.
+    private func write(_ lines: Data) -> Bool {
+        lines.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
             var offset = 0
             while offset < buffer.count {
                 let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
                 if written < 0, errno == EINTR { continue }
-                if written <= 0 {
-                    // The client closed its end (EPIPE with SIGPIPE ignored): nobody is listening any more.
-                    stateLock.lock()
-                    gone = true
-                    stateLock.unlock()
-                    return
-                }
+                if written <= 0 { return false }
                 offset += written
             }
+            return true
         }
     }
 }
