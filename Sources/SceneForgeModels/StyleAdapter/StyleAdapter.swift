@@ -41,19 +41,7 @@ public struct StyleAdapter {
         try config.validate(transformer: transformer, vaeScaleFactor: vae.scaleFactor, vaeLatentChannels: vae.latentChannels,
                             source: configURL.path)
         let checkpoint = try SafeTensorsCheckpoint(url: folder)
-        let description = checkpoint.url.path
-        let expected = try Weights(source: .meta)
-        _ = try StyleAdapter(expected, config: config)
-        for (name, tensor) in expected.parameters {
-            guard let info = checkpoint.info(name) else { throw WeightsError.missing(key: name, shape: tensor.shape, in: description) }
-            guard info.shape == tensor.shape else {
-                throw WeightsError.wrongShape(key: name, found: info.shape, expected: tensor.shape, in: description)
-            }
-        }
-        let unexpected = expected.unexpectedKeys(among: checkpoint.names)
-        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
-        let weights = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
-        return try StyleAdapter(weights, config: config)
+        return try Weights.checkedBuild(from: checkpoint, dtype: dtype, device: device) { try StyleAdapter($0, config: config) }
     }
 
     // MARK: - Image prompt

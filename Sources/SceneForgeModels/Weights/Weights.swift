@@ -132,3 +132,27 @@ public enum WeightsError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension Weights {
+    /// Builds a module from `checkpoint` after checking the file against the same module built on the meta device:
+    /// every key the module asks for must exist with its shape, and no key may be left over (except those
+    /// `ignoring` lets through). So a checkpoint that does not fit is refused, by key, before any weight is read.
+    public static func checkedBuild<Module>(from checkpoint: SafeTensorsCheckpoint, dtype: DType, device: Device,
+                                            ignoring ignored: (String) -> Bool = { _ in false },
+                                            _ build: (Weights) throws -> Module) throws -> Module {
+        let description = checkpoint.url.path
+        let expected = try Weights(source: .meta)
+        _ = try build(expected)
+        for (name, tensor) in expected.parameters {
+            guard let info = checkpoint.info(name) else {
+                throw WeightsError.missing(key: name, shape: tensor.shape, in: description)
+            }
+            guard info.shape == tensor.shape else {
+                throw WeightsError.wrongShape(key: name, found: info.shape, expected: tensor.shape, in: description)
+            }
+        }
+        let unexpected = expected.unexpectedKeys(among: checkpoint.names).filter { !ignored($0) }
+        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
+        return try build(Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device))
+    }
+}

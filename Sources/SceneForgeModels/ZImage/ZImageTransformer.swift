@@ -85,22 +85,9 @@ public struct ZImageTransformer {
     public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> ZImageTransformer {
         let config = try ZImageTransformerConfig.load(contentsOf: folder.appendingPathComponent("config.json"))
         let checkpoint = try SafeTensorsCheckpoint(url: folder)
-        let description = checkpoint.url.path
-        // Build the model on meta first, so a checkpoint that does not fit is refused before any weight is read.
-        let expected = try Weights(source: .meta)
-        _ = try ZImageTransformer(expected, config: config)
-        for (name, tensor) in expected.parameters {
-            guard let info = checkpoint.info(name) else {
-                throw WeightsError.missing(key: name, shape: tensor.shape, in: description)
-            }
-            guard info.shape == tensor.shape else {
-                throw WeightsError.wrongShape(key: name, found: info.shape, expected: tensor.shape, in: description)
-            }
+        return try Weights.checkedBuild(from: checkpoint, dtype: dtype, device: device) {
+            try ZImageTransformer($0, config: config)
         }
-        let unexpected = expected.unexpectedKeys(among: checkpoint.names)
-        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
-        let weights = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
-        return try ZImageTransformer(weights, config: config)
     }
 
     /// One denoising evaluation. `latents`: per sample (in_channels, F, H, W); `timesteps`: (B,) in the

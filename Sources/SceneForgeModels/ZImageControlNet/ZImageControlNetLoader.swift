@@ -13,24 +13,18 @@ extension ZImageControlNet {
             throw ZImageError("ControlNet \(url.path): no such file or folder")
         }
         let checkpoint = try SafeTensorsCheckpoint(url: url)
-        let description = checkpoint.url.path
         var config: ZImageControlNetConfig
-        var names = checkpoint.names
         if isFolder.boolValue {
             config = try ZImageControlNetConfig.load(contentsOf: url.appendingPathComponent("config.json"))
         } else {
             config = try inferredConfig(checkpoint, transformer: transformer)
         }
-        if config.addControlNoiseRefiner == .controlLayers {
-            // diffusers' convert_z_image_controlnet_checkpoint_to_diffusers: 2.0 files carry unused refiner blocks.
-            names.removeAll { $0.hasPrefix("control_noise_refiner.") }
+        // diffusers' convert_z_image_controlnet_checkpoint_to_diffusers: 2.0 files carry unused refiner blocks.
+        let unusedRefiner = config.addControlNoiseRefiner == .controlLayers
+        return try Weights.checkedBuild(from: checkpoint, dtype: dtype, device: device,
+                                        ignoring: { unusedRefiner && $0.hasPrefix("control_noise_refiner.") }) {
+            try ZImageControlNet($0, config: config, transformer: transformer)
         }
-        let expected = try Weights(source: .meta)
-        _ = try ZImageControlNet(expected, config: config, transformer: transformer)
-        let unexpected = expected.unexpectedKeys(among: names)
-        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
-        let weights = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
-        return try ZImageControlNet(weights, config: config, transformer: transformer)
     }
 
     /// The config of a single-file checkpoint, from its tensors, as diffusers' `infer_diffusers_model_type`
