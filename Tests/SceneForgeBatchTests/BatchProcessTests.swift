@@ -40,13 +40,14 @@ struct BatchProcessTests {
                 // Once during start-up (engine spawn, model load, first job)...
                 Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.5))
             } else {
-                // ...then after at least one more image has landed, at a random moment within the next job or so,
-                // so the kills fall mid-batch however busy the machine is.
+                // ...then after at least one more image has landed, at a random moment within the next few jobs
+                // (a tiny-model job takes tens of milliseconds), so the kills fall mid-batch however busy or idle
+                // the machine is.
                 let before = doneCounts.last ?? 0
                 while imageCount() <= before, process.isRunning, Date().timeIntervalSince(start) < 120 {
                     Thread.sleep(forTimeInterval: 0.02)
                 }
-                Thread.sleep(forTimeInterval: Double.random(in: 0...1.5))
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.2))
             }
             delays.append(Date().timeIntervalSince(start))
             kill(process.processIdentifier, SIGKILL)
