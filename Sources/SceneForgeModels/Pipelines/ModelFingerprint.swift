@@ -1,9 +1,9 @@
 import Foundation
 
-/// A short identity for a model folder, for generation records: FNV-1a over every config file and
-/// every weight file's safetensors header and size. Weights are not read (hashing 12 GB would take
-/// longer than a generation), so two folders with the same layout and headers but different weight
-/// values share a fingerprint; the header holds every tensor's dtype, shape and offsets.
+/// A short identity for a model folder, for generation records: FNV-1a over every config file and, for every
+/// weight file, its safetensors header, its size and a 64 KiB sample of its data (the first and last 32 KiB).
+/// The whole weights are not read (hashing 12 GB would take longer than a generation); the sample is what tells
+/// a retrained model from its predecessor, whose header (dtype, shape and offsets of every tensor) is the same.
 public enum ModelFingerprint {
     public static func of(folder: URL) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -34,7 +34,13 @@ public enum ModelFingerprint {
         try? handle.seek(toOffset: 0)
         guard let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else { return Data() }
         let length = prefix.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
-        let header = length < 100_000_000 ? (try? handle.read(upToCount: Int(length))) ?? Data() : Data()
-        return prefix + header + withUnsafeBytes(of: size.littleEndian) { Data($0) }
+        guard length < 100_000_000, let header = try? handle.read(upToCount: Int(length)) else { return prefix }
+        let sample = 32 << 10
+        let head = (try? handle.read(upToCount: sample)) ?? Data()
+        var tail = Data()
+        if size > UInt64(8 + Int(length) + 2 * sample), (try? handle.seek(toOffset: size - UInt64(sample))) != nil {
+            tail = (try? handle.read(upToCount: sample)) ?? Data()
+        }
+        return prefix + header + withUnsafeBytes(of: size.littleEndian) { Data($0) } + head + tail
     }
 }
