@@ -39,12 +39,9 @@ public struct AutoencoderKL {
     public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> AutoencoderKL {
         let config = try AutoencoderKLConfig.load(contentsOf: folder.appendingPathComponent("config.json"))
         let checkpoint = try SafeTensorsCheckpoint(url: folder)
-        let description = checkpoint.url.path
-        let weights = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
-        let model = try AutoencoderKL(config: config, weights: weights)
-        let unexpected = weights.unexpectedKeys(among: checkpoint.names)
-        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
-        return model
+        return try Weights.checkedBuild(from: checkpoint, dtype: dtype, device: device) {
+            try AutoencoderKL(config: config, weights: $0)
+        }
     }
 
     // MARK: - Encoding

@@ -33,14 +33,12 @@ public struct Qwen3TextEncoder {
     public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> Qwen3TextEncoder {
         let config = try Qwen3Config.load(contentsOf: folder.appendingPathComponent("config.json"))
         let checkpoint = try SafeTensorsCheckpoint(url: folder)
-        let description = checkpoint.url.path
-        let root = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
         let causalLM = checkpoint.info("model.embed_tokens.weight") != nil
-        let model = try Qwen3TextEncoder(config: config, weights: causalLM ? root.scoped("model") : root)
         // The language-model head of a Qwen3ForCausalLM checkpoint is not part of the encoder.
-        let unexpected = root.unexpectedKeys(among: checkpoint.names).filter { !(causalLM && $0 == "lm_head.weight") }
-        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
-        return model
+        return try Weights.checkedBuild(from: checkpoint, dtype: dtype, device: device,
+                                        ignoring: { causalLM && $0 == "lm_head.weight" }) {
+            try Qwen3TextEncoder(config: config, weights: causalLM ? $0.scoped("model") : $0)
+        }
     }
 
     // MARK: - Forward

@@ -28,15 +28,12 @@ public struct Siglip2VisionModel {
     public static func load(folder: URL, dtype: DType = .float32, device: Device = .cpu) throws -> Siglip2VisionModel {
         let config = try Siglip2VisionConfig.load(contentsOf: folder.appendingPathComponent("config.json"))
         let checkpoint = try SafeTensorsCheckpoint(url: folder)
-        let description = checkpoint.url.path
         let prefixed = checkpoint.info("vision_model.embeddings.patch_embedding.weight") != nil
-        let root = try Weights(source: .checkpoint(checkpoint, description: description), dtype: dtype, device: device)
-        let w = prefixed ? root.scoped("vision_model") : root
-        let model = try Siglip2VisionModel(w, config: config)
         let head = (prefixed ? "vision_model." : "") + "head."
-        let unexpected = root.unexpectedKeys(among: checkpoint.names).filter { !(config.visionUseHead && $0.hasPrefix(head)) }
-        guard unexpected.isEmpty else { throw WeightsError.unexpected(keys: unexpected, in: description) }
-        return model
+        return try Weights.checkedBuild(from: checkpoint, dtype: dtype, device: device,
+                                        ignoring: { config.visionUseHead && $0.hasPrefix(head) }) {
+            try Siglip2VisionModel(prefixed ? $0.scoped("vision_model") : $0, config: config)
+        }
     }
 
     /// `pixels`: (h·w, num_channels·p·p) patches of one image, row-major over its (h, w) patch grid, each patch's
