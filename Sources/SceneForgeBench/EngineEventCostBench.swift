@@ -32,14 +32,13 @@ struct EngineEventCostBench: ParsableCommand {
         let encoder = ProtocolCodec.makeEncoder()
         let telemetry = MemoryTelemetry()
         let projection = LatentRGBProjection.fluxFamily
-        // The events' fields are the engine's own business; a bench builds them as a client sees them, from lines.
+        // The step and preview payloads are the engine's own types; a bench builds them as a client sees them, from lines.
         let decoder = ProtocolCodec.makeDecoder()
         let event = { (line: String) in try decoder.decode(EngineEvent.self, from: Data(line.utf8)) }
         let step = try event(#"{"elapsed_seconds":0.0208,"eta_seconds":0.0416,"index":1,"job":"a","seconds_per_step":0.0208,"total":3,"type":"step"}"#)
         let image = try projection.image(from: latents, maxSide: 64)
         let preview = try event(#"{"data":"\#(Data(image.rgbBytes).base64EncodedString())","encoding":"rgb8","height":\#(image.height),"job":"a","kind":"thumbnail","step":1,"type":"preview","width":\#(image.width)}"#)
-        let memory = try event(String(decoding: try ProtocolCodec.encodeLine(telemetry.sample(job: "bench", step: 3), encoder: encoder), as: UTF8.self)
-            .replacingOccurrences(of: "}\n", with: #","type":"memory"}"#))
+        let memory = EngineEvent.memory(telemetry.sample(job: "bench", step: 3))
         let pieces: [(String, () throws -> Void)] = [
             ("encode step event", { _ = try ProtocolCodec.encodeLine(step, encoder: encoder) }),
             ("memory sample", { _ = telemetry.sample(job: "bench", step: 3) }),

@@ -60,8 +60,8 @@ struct Eval: AsyncParsableCommand {
         let modelPath = try model ?? DefaultModel.locate().path
         let generator = try ZImageGeneratorLoader().load(model: modelPath, dtype: computeType, device: target)
         print("model: \(generator.modelDescription)")
-        let controlNet = noControl ? nil : controlnet ?? ImageConditioning.ownControlNet(ofModel: URL(fileURLWithPath: modelPath))?.path
-        print(controlNet.map { "ControlNet \($0): each image is generated under its layout's segmentation control" }
+        let guidingControlNet = noControl ? nil : controlnet ?? ImageConditioning.ownControlNet(ofModel: URL(fileURLWithPath: modelPath))?.path
+        print(guidingControlNet.map { "ControlNet \($0): each image is generated under its layout's segmentation control" }
             ?? "no ControlNet: layout adherence is measured from the prompt alone")
 
         var screens: [GeneratedScreen] = [], groups: [[RGBAImage]] = []
@@ -73,7 +73,7 @@ struct Eval: AsyncParsableCommand {
             var group: [RGBAImage] = []
             for seed in 1...UInt64(seeds) {
                 let result = try generate(generator, prompt: prompt, layout: layout, seed: seed, dtype: computeType, device: target,
-                                          controlNet: controlNet)
+                                          guidingControlNet: guidingControlNet)
                 let image = result.image
                 if let saveImages {
                     try FileManager.default.createDirectory(atPath: saveImages, withIntermediateDirectories: true)
@@ -116,10 +116,10 @@ struct Eval: AsyncParsableCommand {
     }
 
     private func generate(_ generator: ImageGenerator, prompt: String, layout: Layout, seed: UInt64, dtype: DType,
-                          device: Device, controlNet: String?) throws -> GenerationResult {
+                          device: Device, guidingControlNet: String?) throws -> GenerationResult {
         var extras: [String: JSONValue] = [:]
-        if let controlNet {
-            extras["controlnet"] = .string(controlNet)
+        if let guidingControlNet {
+            extras["controlnet"] = .string(guidingControlNet)
             extras["control"] = .string(layout.id)
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
