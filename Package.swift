@@ -85,7 +85,8 @@ let package = Package(
         // Drives the built `sceneforge` binary as a child process.
         .testTarget(name: "SceneForgeCLITests", dependencies: ["SceneForgeImaging", "SafeTensors", "SceneForgeTorch"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeWorkbenchTests", dependencies: ["SceneForgeWorkbench", "SceneForgeEngine"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeBatchTests", dependencies: ["SceneForgeBatch", "SceneForgeImaging", "SceneForgeScenes", "SceneForgeSynth"],
+                    swiftSettings: swift5),
         .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeQualityTests", dependencies: ["SceneForgeQuality", "SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"],
                     swiftSettings: swift5),

@@ -1,6 +1,7 @@
 import Foundation
 import SceneForgeBatch
 import SceneForgeScenes
+import SceneForgeSynth
 import Testing
 
 /// The fuzz targets of the scene-data parsers (design §6): the shipped layouts, the anomaly taxonomy and a scenario
@@ -92,17 +93,12 @@ private struct Outcomes: CustomStringConvertible {
 /// Mutations that reach a TOML parser's corners: flipped and deleted bytes, TOML punctuation, duplicated and
 /// dropped lines, truncation, huge numbers, non-ASCII, NUL and control characters.
 private struct TextMutator {
-    private var state: UInt64
+    /// Fixed seeds, the same mutants on every machine.
+    private var random: SeededRandom
 
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    private mutating func next(_ bound: Int) -> Int {
-        // xorshift64*: fixed seeds, the same mutants on every machine.
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return Int((state &* 0x2545_F491_4F6C_DD1D) >> 33) % max(bound, 1)
-    }
+    private mutating func next(_ bound: Int) -> Int { Int.random(in: 0..<max(bound, 1), using: &random) }
 
     private static let fragments = ["[", "]", "[[", "]]", "=", "\"", "'", "\"\"\"", ",", ".", "#", "{", "}", "\n", "-1", "1e309",
                                     "99999999999999999999", "nan", "inf", "true", "0x", "\\u0000", "\u{0}", "\u{7}", "界", "boxes",
