@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "SceneForgeSynthTests", dependencies: ["SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeQualityTests", dependencies: ["SceneForgeQuality", "SceneForgeSynth", "SceneForgeScenes", "SceneForgeImaging"],
                     swiftSettings: swift5),
-        .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging"],
+        .testTarget(name: "SceneForgeEngineTests", dependencies: ["SceneForgeEngine", "SceneForgeTorch", "SceneForgeModels", "SceneForgeImaging", "SceneForgeSynth"],
                     swiftSettings: swift5),
     ]
 )

@@ -43,12 +43,19 @@ struct EngineEventCostBench: ParsableCommand {
             ("encode step event", { _ = try ProtocolCodec.encodeLine(step, encoder: encoder) }),
             ("memory sample", { _ = telemetry.sample(job: "bench", step: 3) }),
             ("encode memory event", { _ = try ProtocolCodec.encodeLine(memory, encoder: encoder) }),
-            ("preview projection", { _ = try projection.image(from: latents, maxSide: 64) }),
+            ("preview projection + base64", {
+                _ = Data(try projection.image(from: latents, maxSide: 64).rgbBytes).base64EncodedString()
+            }),
             ("encode preview event", { _ = try ProtocolCodec.encodeLine(preview, encoder: encoder) }),
         ]
         print("job: \(model) \(width)x\(height), latents \(latents.shape), libtorch \(try Torch.version())")
         func label(_ text: String) -> String { text.padding(toLength: 30, withPad: " ", startingAt: 0) }
         print(label("one step, direct") + String(format: "%8.1f us  (a whole generate call over its steps)", stepSeconds * 1e6))
+        // JSONEncoder's cost for the same three events, for comparison (the engine writes them with StepEventLines).
+        for (name, value) in [("step", step), ("memory", memory), ("preview", preview)] {
+            let seconds = try medianSeconds(iterations: iterations) { _ = try encoder.encode(value) }
+            print(label("JSONEncoder \(name) event") + String(format: "%8.1f us  (reference, not in the total)", seconds * 1e6))
+        }
         var total = 0.0
         for (name, body) in pieces {
             let seconds = try medianSeconds(iterations: iterations, body)

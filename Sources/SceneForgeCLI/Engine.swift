@@ -20,9 +20,16 @@ struct Engine: ParsableCommand {
     @Option(help: "Unsolicited memory events per second (0: only at each step).")
     var memoryHz = 2.0
 
+    @Option(name: .customLong("event-interval-ms"),
+            help: "Shortest time between two writes of events, in milliseconds; events in between go out together (0: each at once).")
+    var eventIntervalMilliseconds = 1000.0 / 60
+
     func validate() throws {
         guard memoryHz.isFinite, memoryHz >= 0, memoryHz <= 100 else {
             throw ValidationError("--memory-hz must be in 0...100 (got \(memoryHz))")
+        }
+        guard eventIntervalMilliseconds.isFinite, eventIntervalMilliseconds >= 0, eventIntervalMilliseconds <= 1000 else {
+            throw ValidationError("--event-interval-ms must be in 0...1000 (got \(eventIntervalMilliseconds))")
         }
     }
 
@@ -32,7 +39,7 @@ struct Engine: ParsableCommand {
         let configuration = EngineConfiguration(
             loader: ZImageGeneratorLoader(defaultModel: ZImageGeneratorLoader.configuredDefault(flag: model)),
             outputDirectory: URL(fileURLWithPath: outputDir).standardizedFileURL.path,
-            memoryInterval: memoryHz > 0 ? 1 / memoryHz : 0)
+            memoryInterval: memoryHz > 0 ? 1 / memoryHz : 0, eventInterval: eventIntervalMilliseconds / 1000)
         EngineServer(configuration: configuration).run()
     }
 }

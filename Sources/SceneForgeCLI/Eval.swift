@@ -24,6 +24,7 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Width in pixels (a multiple of 16).") var width = 128
     @Option(help: "Height in pixels (a multiple of 16).") var height = 256
     @Option(help: "Denoising steps.") var steps = 8
+    @Option(help: "Classifier-free guidance weight on (prompt − empty prompt); 0 = one pass per step (Turbo).") var guidance = 0.0
     @Option(help: "Seeds per layout (fixed: 1...N); at least 2, for diversity.") var seeds = 4
     @Option(help: "Only these layout ids (comma-separated); default: every built-in layout.") var layouts: String?
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
@@ -90,7 +91,7 @@ struct Eval: AsyncParsableCommand {
         var figures = try instrument.measure(screens, diversityGroups: groups)
         if (generator as? ZImageGenerator)?.pipeline.styleAdapter != nil {
             // (c): neutral prompts with a reference screenshot per theme; the same images without the adapter for comparison.
-            let run = StyleRecognitionRun(width: width, height: height, steps: steps, seeds: seeds, dtype: computeType, device: target)
+            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance, seeds: seeds, dtype: computeType, device: target)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-eval-style-\(getpid())")
             defer { try? FileManager.default.removeItem(at: scratch) }
             let styleStart = Date()
@@ -123,7 +124,7 @@ struct Eval: AsyncParsableCommand {
             extras["control"] = .string(layout.id)
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
-                                seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)
+                                guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)
         return try generator.generate(job) { _, _ in true }
     }
 }

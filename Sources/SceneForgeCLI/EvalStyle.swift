@@ -14,6 +14,7 @@ struct StyleRecognitionRun {
     let width: Int
     let height: Int
     let steps: Int
+    let guidance: Double
     let seeds: Int
     let dtype: DType
     let device: Device
@@ -31,7 +32,7 @@ struct StyleRecognitionRun {
             let prompt = TrainingPrompts.prompt(for: target, catalog: catalog, chinese: false)
             for seed in 1...UInt64(seeds) {
                 let job = GenerationJob(id: "eval-style-\(style.name)-\(seed)", prompt: prompt, width: width, height: height,
-                                        steps: steps, seed: seed, dtype: dtype, device: device, outputPath: "",
+                                        steps: steps, guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "",
                                         extras: ["style": .string(path.path), "style_scale": .double(scale)])
                 let result = try generator.generate(job) { _, _ in true }
                 screens.append(GeneratedScreen(image: result.image, layout: target, style: style, seed: seed))

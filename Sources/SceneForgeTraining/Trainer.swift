@@ -149,9 +149,16 @@ public final class Trainer {
         let device = config.parsedDevice
         switch stage {
         case .vae:
-            let images = try Tensor.stack(indices.map { data.samples[$0].image }, dim: 0)
-            let latentShape = [indices.count, model.vae.config.latentChannels,
-                               config.data.height / model.vae.config.scaleFactor, config.data.width / model.vae.config.scaleFactor]
+            let crop = config.vae.crop
+            let images = try Tensor.stack(indices.map { index in
+                let image = data.samples[index].image
+                guard crop > 0 else { return image }
+                let top = Int.random(in: 0...(config.data.height - crop), using: &picker)
+                let left = Int.random(in: 0...(config.data.width - crop), using: &picker)
+                return try image.narrow(dim: 1, start: top, length: crop).narrow(dim: 2, start: left, length: crop)
+            }, dim: 0)
+            let scale = model.vae.config.scaleFactor
+            let latentShape = [indices.count, model.vae.config.latentChannels, images.shape[2] / scale, images.shape[3] / scale]
             let noise = try Tensor.randn(latentShape, generator: generator).to(device)
             return try AutoencoderObjective(vae: model.vae, klWeight: config.vae.klWeight, l1Weight: config.vae.l1Weight)
                 .loss(images: images.to(device), noise: noise)

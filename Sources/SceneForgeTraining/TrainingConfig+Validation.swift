@@ -37,6 +37,11 @@ extension TrainingConfig {
         try positive(vae.layersPerBlock, "vae.layers_per_block")
         guard vae.klWeight >= 0 else { throw fail("vae.kl_weight", "must not be negative (got \(vae.klWeight))") }
         guard vae.l1Weight >= 0 else { throw fail("vae.l1_weight", "must not be negative (got \(vae.l1Weight))") }
+        let vaeScale = 1 << (vae.blockOutChannels.count - 1)
+        guard vae.crop == 0 || (vae.crop > 0 && vae.crop % vaeScale == 0 && vae.crop <= min(data.width, data.height)) else {
+            throw fail("vae.crop", "must be 0 (whole images) or a multiple of the VAE's scale factor \(vaeScale) no larger than "
+                       + "data.width and data.height (got \(vae.crop))")
+        }
 
         let t = textEncoder
         for (value, field) in [(t.hiddenSize, "text_encoder.hidden_size"), (t.layers, "text_encoder.layers"),

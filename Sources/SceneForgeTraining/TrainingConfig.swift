@@ -44,6 +44,9 @@ public struct TrainingConfig: Equatable, Sendable {
         public var klWeight = 1e-6
         /// Weight of the L1 term next to the L2 term of the reconstruction loss.
         public var l1Weight = 1.0
+        /// Side of the square, randomly placed crops the VAE trains on (0: whole images). The autoencoder is
+        /// convolutional, so crops of full-size screens teach it their detail at a fraction of the cost.
+        public var crop = 0
         public init() {}
     }
 

@@ -30,6 +30,7 @@ struct ConfigReader {
             c.vae.normNumGroups = try s.int("norm_num_groups") ?? c.vae.normNumGroups
             c.vae.klWeight = try s.double("kl_weight") ?? c.vae.klWeight
             c.vae.l1Weight = try s.double("l1_weight") ?? c.vae.l1Weight
+            c.vae.crop = try s.int("crop") ?? c.vae.crop
             try s.refuseUnknown()
         }
         if var s = try top.section("text_encoder") {

@@ -24,4 +24,20 @@ struct TrainingLossTests {
         #expect(flowLast < 0.8 * flowFirst)
         #expect(trainer.stage == .done)
     }
+
+    /// `vae.crop`: the autoencoder trains on random square crops. A crop as large as the image is the image itself
+    /// (the same step's loss); a smaller one is a different, finite loss of the same step's batch.
+    @Test func vaeCropsTrainOnPartsOfTheImages() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 4, transformerSteps: 0)
+        let output = try TrainingSupport.temporaryFolder("crop")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let data = try TrainingSupport.data(config)
+        let whole = try Trainer(config: config, data: data, output: output).stepLoss(step: 3).item()
+        config.vae.crop = 32
+        let fullCrop = try Trainer(config: config, data: data, output: output).stepLoss(step: 3).item()
+        config.vae.crop = 16
+        let crop = try Trainer(config: config, data: data, output: output).stepLoss(step: 3).item()
+        #expect(fullCrop == whole)
+        #expect(crop.isFinite && crop != whole)
+    }
 }

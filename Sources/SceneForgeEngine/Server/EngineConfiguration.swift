@@ -8,13 +8,16 @@ public struct EngineConfiguration {
     /// Seconds between unsolicited memory events; 0 turns them off (a memory event still follows every step).
     public var memoryInterval: Double
     public var engineName: String
+    /// Shortest time between two writes of events (they are batched in between); 0 writes each event at once.
+    public var eventInterval: Double
 
     public init(loader: ImageGeneratorLoader = ZImageGeneratorLoader(),
                 outputDirectory: String = FileManager.default.currentDirectoryPath,
-                memoryInterval: Double = 0.5, engineName: String = "sceneforge") {
+                memoryInterval: Double = 0.5, engineName: String = "sceneforge", eventInterval: Double = 1.0 / 60) {
         self.loader = loader
         self.outputDirectory = outputDirectory
         self.memoryInterval = memoryInterval
         self.engineName = engineName
+        self.eventInterval = eventInterval
     }
 }

@@ -19,7 +19,7 @@ public final class EngineServer: @unchecked Sendable {
     public init(configuration: EngineConfiguration, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
         self.configuration = configuration
         self.input = input
-        writer = EventWriter(descriptor: output)
+        writer = EventWriter(descriptor: output, interval: configuration.eventInterval)
         let cudaDevices = (try? Torch.cudaDeviceCount()) ?? 0
         validator = JobValidator(defaultModel: configuration.loader.defaultModel,
                                  outputDirectory: configuration.outputDirectory, cudaDevices: cudaDevices)

@@ -6,6 +6,11 @@ import Foundation
 /// waits for JSON encoding, a preview's projection, a memory reading or a slow reader on the pipe. The thread runs at a
 /// lower priority (nice 10): on a machine whose cores the model's thread pool fills, it takes the idle moments between
 /// parallel regions instead of pre-empting a pool thread, which would stall the whole region at its barrier.
+///
+/// Writes are coalesced: after a write the writer takes the next events no sooner than `interval` later (one frame of
+/// a 60 Hz display by default), and senders do not wake it in between. A fast job's steps then cost one wake-up of the
+/// writer and of the client per interval instead of one per step; the first event after a quiet spell goes out at once.
+/// `flush`, and a sender held back by the bound, cut the pause short.
 final class EventWriter: @unchecked Sendable {
     private typealias Batch = [() -> EngineEvent?]
     private let descriptor: Int32
@@ -15,12 +20,18 @@ final class EventWriter: @unchecked Sendable {
     private var handedOver = 0
     private var finished = 0
     private var gone = false
+    /// The writer is waiting for events (not pausing between writes): only then does a sender wake it.
+    private var idle = false
+    /// Someone waits for what is handed over to be written: the writer skips its pause.
+    private var drainNow = false
+    private let interval: TimeInterval
     /// Batches handed over but not yet written. A client that stops reading fills the pipe; senders then wait here,
     /// as they did on the pipe itself, instead of queueing previews (each holding its latents) without bound.
     private static let capacity = 64
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, interval: TimeInterval = 1.0 / 60) {
         self.descriptor = descriptor
+        self.interval = interval
         let thread = Thread { [self] in
             // On Linux the nice value is per thread, and 0 names the calling thread (setpriority(2), "Bugs").
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
@@ -51,11 +62,15 @@ final class EventWriter: @unchecked Sendable {
     func send(_ makers: [() -> EngineEvent?]) {
         condition.lock()
         defer { condition.unlock() }
-        while handedOver - finished >= Self.capacity, !gone { condition.wait() }
+        while handedOver - finished >= Self.capacity, !gone {
+            drainNow = true
+            condition.broadcast()
+            condition.wait()
+        }
         guard !gone else { return }
         waiting.append(makers)
         handedOver += 1
-        condition.broadcast()
+        if idle { condition.broadcast() }
     }
 
     /// Returns once every event sent before the call is written (or the client is gone).
@@ -63,13 +78,20 @@ final class EventWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         let target = handedOver
-        while finished < target, !gone { condition.wait() }
+        while finished < target, !gone {
+            drainNow = true
+            condition.broadcast()
+            condition.wait()
+        }
     }
 
     private func writeForever() {
         while true {
             condition.lock()
+            idle = true
             while waiting.isEmpty { condition.wait() }
+            idle = false
+            drainNow = false
             let batches = waiting
             waiting.removeAll(keepingCapacity: true)
             condition.unlock()
@@ -88,6 +110,8 @@ final class EventWriter: @unchecked Sendable {
             finished += batches.count
             if !delivered { gone = true }
             condition.broadcast()
+            let pauseEnds = Date(timeIntervalSinceNow: interval)
+            while !drainNow, !gone, Date() < pauseEnds { _ = condition.wait(until: pauseEnds) }
             condition.unlock()
         }
     }

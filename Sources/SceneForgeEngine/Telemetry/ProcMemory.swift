@@ -7,9 +7,7 @@ import Foundation
 /// getrusage (the same kernel high-water mark as VmHWM), and only the first lines of /proc/meminfo are parsed.
 enum ProcMemory {
     static func process() -> MemorySample.ProcessMemory? {
-        guard let statm = contents(of: "/proc/self/statm") else { return nil }
-        let fields = statm.split(separator: " ")
-        guard fields.count > 1, let residentPages = Int64(fields[1]) else { return nil }
+        guard let residentPages = residentPages() else { return nil }
         var usage = rusage()
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
         let rss = residentPages * Int64(sysconf(Int32(_SC_PAGESIZE)))
@@ -35,6 +33,32 @@ enum ProcMemory {
             if !wanted.isEmpty, wanted.allSatisfy({ fields[$0] != nil }) { break }
         }
         return fields
+    }
+
+    /// /proc/self/statm stays open: each `pread` at offset 0 regenerates it, which saves an open and a close per step.
+    private static let statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+
+    /// The second field of /proc/self/statm ("size resident shared ..."), in pages.
+    private static func residentPages() -> Int64? {
+        guard statm >= 0 else { return nil }
+        var buffer = (0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64)
+        return withUnsafeMutableBytes(of: &buffer) { raw -> Int64? in
+            var got = -1
+            repeat { got = pread(statm, raw.baseAddress, raw.count, 0) } while got < 0 && errno == EINTR
+            guard got > 0 else { return nil }
+            var field = 0, value: Int64 = 0, digits = 0
+            for byte in raw.prefix(got) {
+                if byte == UInt8(ascii: " ") {
+                    if field == 1 { break }
+                    field += 1
+                } else if field == 1 {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                    digits += 1
+                }
+            }
+            return digits > 0 ? value : nil
+        }
     }
 
     /// A small /proc file, read with plain POSIX calls (it reports size 0, so read to EOF).
