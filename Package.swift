@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SceneForgeImagingTests", dependencies: ["SceneForgeImaging"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeTextTests", dependencies: ["SceneForgeText"], swiftSettings: swift5),
         .testTarget(name: "SceneForgeScenesTests", dependencies: ["SceneForgeScenes"], swiftSettings: swift5),
-        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels", "SceneForgeScenes"], swiftSettings: swift5),
+        .testTarget(name: "SceneForgeModelsTests", dependencies: ["SceneForgeModels", "SceneForgeScenes", "SceneForgeSynth"], swiftSettings: swift5),
         .testTarget(
             name: "SceneForgeTrainingTests",
             dependencies: ["SceneForgeTraining", "SceneForgeModels", "SceneForgeScenes", "SceneForgeImaging", "SafeTensors", "SceneForgeTorch"],

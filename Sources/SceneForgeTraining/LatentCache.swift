@@ -32,8 +32,12 @@ struct LatentCache {
     /// The layout control images' latents, encoded exactly like the images (as the pipeline encodes a control
     /// image); only when a ControlNet stage will use them.
     let controls: [Tensor]?
+    /// Each sample's anomaly mask area-averaged to the latent grid ([1, h, w]: the share of each latent's pixels
+    /// inside an anomaly box); only when the ControlNet stage weights its loss by them.
+    let anomalyShares: [Tensor]?
 
-    init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL, withControls: Bool) throws {
+    init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL, withControls: Bool,
+         withAnomalyShares: Bool = false) throws {
         func encode(_ image: Tensor) throws -> Tensor {
             let mean = try model.vae.encode(image.unsqueeze(0)).mean.to(.float32)
             return try ((mean - normalization.shift) * normalization.scale).squeeze(0)
@@ -47,12 +51,25 @@ struct LatentCache {
                 return try encode(control)
             }
         } : nil
+        let factor = model.vae.config.scaleFactor
+        anomalyShares = withAnomalyShares ? try data.samples.enumerated().map { i, sample in
+            guard let mask = sample.anomalyMask else {
+                throw TrainingError("training sample \(i) (layout \(sample.layoutID)) has no anomaly mask for controlnet.anomaly_weight")
+            }
+            return try mask.unsqueeze(0).avgPool2d(kernel: (factor, factor)).squeeze(0)
+        } : nil
         let pipeline = ZImagePipeline(
             folder: output, tokenizer: model.tokenizer, textEncoder: model.textEncoder, transformer: model.transformer,
             vae: model.vae, schedulerConfig: FlowMatchEulerConfig(), device: model.transformerWeights.device,
             dtype: model.transformerWeights.dtype)
         let features = try pipeline.encode(prompts: data.samples.map(\.prompt))
         captions = try features.map { try $0.to(model.transformerWeights.dtype) }
+    }
+
+    /// Samples' anomaly shares stacked as [B, 1, h, w], or nil when the cache has none.
+    func anomalyShares(of indices: [Int]) throws -> Tensor? {
+        guard let anomalyShares else { return nil }
+        return try Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0)
     }
 
     /// Sample `index`'s control latents as the ControlNet takes them: (channels, frames = 1, h, w).

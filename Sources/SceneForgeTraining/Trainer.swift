@@ -171,6 +171,9 @@ public final class Trainer {
             if withControl ?? (stage == .controlnet), let net = model.controlNet {
                 objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
             }
+            if stage == .controlnet, let shares = try cache.anomalyShares(of: indices) {
+                objective.anomalyEmphasis = (try shares.to(device), config.controlnet.anomalyWeight)
+            }
             return try objective.loss(latents: latents, captions: indices.map { cache.captions[$0] }, uniforms: uniforms, noise: noise)
         }
     }
@@ -209,7 +212,8 @@ public final class Trainer {
         let normalization = try latentNormalization ?? LatentNormalization.measure(vae: model.vae, data: data)
         latentNormalization = normalization
         let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
-                                  withControls: config.controlnet.steps > 0)
+                                  withControls: config.controlnet.steps > 0,
+                                  withAnomalyShares: config.controlnet.steps > 0 && config.controlnet.anomalyWeight > 0)
         cache = made
         return made
     }

@@ -74,6 +74,9 @@ extension TrainingConfig {
         guard n.steps >= 0 else { throw fail("controlnet.steps", "must not be negative (got \(n.steps))") }
         try positive(n.learningRate, "controlnet.learning_rate")
         try positive(n.conditioningScale, "controlnet.conditioning_scale")
+        guard n.anomalyWeight >= 0, n.anomalyWeight.isFinite else {
+            throw fail("controlnet.anomaly_weight", "must be a finite number ≥ 0 (got \(n.anomalyWeight))")
+        }
         if !n.controlLayersPlaces.isEmpty {
             // Checked against the transformer actually trained (init_from may bring other sizes) when the stage starts.
             guard n.controlLayersPlaces.contains(0), Set(n.controlLayersPlaces).count == n.controlLayersPlaces.count,

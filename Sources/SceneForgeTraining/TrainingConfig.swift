@@ -83,6 +83,10 @@ public struct TrainingConfig: Equatable, Sendable {
         public var controlLayersPlaces: [Int] = []
         /// The hints' scale during training; generation's `--control-scale` is relative to it.
         public var conditioningScale = 1.0
+        /// Extra weight of the loss inside the layouts' anomaly boxes: each latent's squared error counts
+        /// 1 + anomaly_weight × (the share of its pixels inside an anomaly box). 0: the plain objective. Small
+        /// anomalies (a toast, a badge) cover a few latents of the screen; without it they barely move the loss.
+        public var anomalyWeight = 0.0
         public init() {}
     }
 

@@ -58,6 +58,7 @@ struct ConfigReader {
             c.controlnet.learningRate = try s.double("learning_rate") ?? c.controlnet.learningRate
             c.controlnet.controlLayersPlaces = try s.ints("control_layers_places") ?? c.controlnet.controlLayersPlaces
             c.controlnet.conditioningScale = try s.double("conditioning_scale") ?? c.controlnet.conditioningScale
+            c.controlnet.anomalyWeight = try s.double("anomaly_weight") ?? c.controlnet.anomalyWeight
             try s.refuseUnknown()
         }
         if var s = try top.section("data") {

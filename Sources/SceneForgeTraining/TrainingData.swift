@@ -12,12 +12,16 @@ public struct TrainingSample {
     /// The layout's segmentation control image ([3, H, W] in [-1, 1]) for the same jittered boxes:
     /// the condition a layout ControlNet (ZImageControlNet) trains on. Unused by the base model.
     public let control: Tensor?
+    /// Where the anomaly is ([1, H, W] in [0, 1], the layout's inpainting mask for the same jittered boxes), for
+    /// the ControlNet stage's `anomaly_weight`.
+    public let anomalyMask: Tensor?
 
-    public init(image: Tensor, prompt: String, layoutID: String, control: Tensor? = nil) {
+    public init(image: Tensor, prompt: String, layoutID: String, control: Tensor? = nil, anomalyMask: Tensor? = nil) {
         self.image = image
         self.prompt = prompt
         self.layoutID = layoutID
         self.control = control
+        self.anomalyMask = anomalyMask
     }
 }
 
@@ -61,8 +65,13 @@ public struct TrainingData {
             let screen = try ScreenRenderer(style: style).render(jittered, seed: rng.next(), width: width, height: height)
             let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: (round / styles.count) % 2 == 1)
             let image = try imageTensor(pixels: screen.pixels, width: screen.width, height: screen.height, channels: 4)
-            let control = try LayoutRasterizer(layout: jittered, width: width, height: height).controlImage(style: .segmentation)
-            samples.append(TrainingSample(image: image, prompt: prompt, layoutID: layout.id, control: try imageTensor(control)))
+            let rasterizer = try LayoutRasterizer(layout: jittered, width: width, height: height)
+            let control = try rasterizer.controlImage(style: .segmentation)
+            let mask = try rasterizer.inpaintingMask()
+            let maskTensor = try (Tensor(mask.pixels, shape: [1, mask.height, mask.width, mask.channels])
+                .narrow(dim: 3, start: 0, length: 1).squeeze(3).to(.float32) / 255).contiguous()
+            samples.append(TrainingSample(image: image, prompt: prompt, layoutID: layout.id, control: try imageTensor(control),
+                                          anomalyMask: maskTensor))
         }
         return TrainingData(samples: samples)
     }

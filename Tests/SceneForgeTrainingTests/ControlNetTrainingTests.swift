@@ -116,4 +116,33 @@ struct ControlNetTrainingTests {
         try resumed.export(to: again)
         #expect(try Data(contentsOf: again.appendingPathComponent("controlnet/diffusion_pytorch_model.safetensors")) == controlNet)
     }
+
+    /// `controlnet.anomaly_weight`: the latent cache holds each sample's anomaly mask area-averaged to the latent
+    /// grid, and the ControlNet stage's loss weights each latent's error by 1 + weight × that share.
+    @Test func anomalyWeightEmphasisesTheAnomalyBoxes() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 0, samples: 8)
+        config.controlnet.steps = 10
+        config.controlnet.anomalyWeight = 4
+        let data = try TrainingSupport.data(config)
+        let output = try TrainingSupport.temporaryFolder("anomaly-weight")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let weighted = try Trainer(config: config, data: data, output: output)
+        let cache = try weighted.latentCache()
+        for (sample, shares) in zip(data.samples, try #require(cache.anomalyShares)) {
+            let mask = try #require(sample.anomalyMask)
+            #expect(shares.shape == [1, config.data.height / 8, config.data.width / 8])
+            // Area averaging keeps the covered share of the screen.
+            #expect(abs(try shares.mean().item() - mask.mean().item()) < 1e-5)
+            #expect(try shares.min().item() >= 0 && shares.max().item() <= 1)
+        }
+        #expect(try data.samples.contains { try $0.anomalyMask?.max().item() == 1 })
+
+        config.controlnet.anomalyWeight = 0
+        let plain = try Trainer(config: config, data: data, output: output)
+        #expect(try plain.latentCache().anomalyShares == nil)
+        let (a, b) = try withNoGrad {
+            (try weighted.stepLoss(step: 3, stage: .controlnet).item(), try plain.stepLoss(step: 3, stage: .controlnet).item())
+        }
+        #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
+    }
 }

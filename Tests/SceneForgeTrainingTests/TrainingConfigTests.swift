@@ -51,6 +51,7 @@ struct TrainingConfigTests {
         #expect(error("ema_decay = 1.5")?.field == "ema_decay")
         #expect(error("[vae]\nblock_out_channels = [8, 12]\nnorm_num_groups = 8")?.field == "vae.block_out_channels")
         #expect(error("vae = 3")?.field == "vae")
+        #expect(error("[controlnet]\nanomaly_weight = -1")?.field == "controlnet.anomaly_weight")
         #expect(error("[vae]\ncrop = 12")?.field == "vae.crop")          // not a multiple of the scale factor 8
         #expect(error("[vae]\ncrop = 128")?.field == "vae.crop")         // wider than the 64-pixel images
         #expect(error("[vae\nsteps = 3")?.problem.contains("not valid TOML") == true)
