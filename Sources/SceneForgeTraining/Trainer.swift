@@ -49,8 +49,10 @@ public final class Trainer {
         if let folder = config.initFrom {
             let url = URL(fileURLWithPath: folder)
             model = try SmallModel.load(folder: url, config: config)
-            // A fine-tuned VAE is re-measured; an untouched one keeps the normalisation it was exported with.
-            if config.vae.steps == 0 { latentNormalization = try SmallModel.Components.of(folder: url).latentNormalization }
+            // A fine-tuned VAE is re-measured; one whose encoder is untouched keeps the normalisation it was exported with.
+            if config.vae.steps == 0 || config.vae.decoderOnly {
+                latentNormalization = try SmallModel.Components.of(folder: url).latentNormalization
+            }
         } else {
             model = try SmallModel.fresh(config)
         }
@@ -181,6 +183,9 @@ public final class Trainer {
     private func startParameters(for stage: TrainingStage) throws -> TrainableParameters {
         let weights: Weights, rate: Double
         switch stage {
+        case .vae where config.vae.decoderOnly:
+            try model.vaeWeights.scoped("encoder").localParameters.forEach { try $0.tensor.setRequiresGrad(false) }
+            (weights, rate) = (model.vaeWeights.scoped("decoder"), config.vae.learningRate)
         case .vae: (weights, rate) = (model.vaeWeights, config.vae.learningRate)
         case .transformer, .done: (weights, rate) = (model.transformerWeights, config.transformer.learningRate)
         case .controlnet:

@@ -37,6 +37,9 @@ extension TrainingConfig {
         try positive(vae.layersPerBlock, "vae.layers_per_block")
         guard vae.klWeight >= 0 else { throw fail("vae.kl_weight", "must not be negative (got \(vae.klWeight))") }
         guard vae.l1Weight >= 0 else { throw fail("vae.l1_weight", "must not be negative (got \(vae.l1Weight))") }
+        if vae.decoderOnly, initFrom == nil {
+            throw fail("vae.decoder_only", "needs init_from: a decoder is fine-tuned for an already-trained encoder's latents")
+        }
         let vaeScale = 1 << (vae.blockOutChannels.count - 1)
         guard vae.crop == 0 || (vae.crop > 0 && vae.crop % vaeScale == 0 && vae.crop <= min(data.width, data.height)) else {
             throw fail("vae.crop", "must be 0 (whole images) or a multiple of the VAE's scale factor \(vaeScale) no larger than "

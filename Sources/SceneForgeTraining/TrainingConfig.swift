@@ -47,6 +47,9 @@ public struct TrainingConfig: Equatable, Sendable {
         /// Side of the square, randomly placed crops the VAE trains on (0: whole images). The autoencoder is
         /// convolutional, so crops of full-size screens teach it their detail at a fraction of the cost.
         public var crop = 0
+        /// Train the decoder only, the encoder frozen: the latent space (and so a trained transformer, ControlNet and
+        /// style adapter) stays valid while the decoder learns to draw those latents more sharply.
+        public var decoderOnly = false
         public init() {}
     }
 

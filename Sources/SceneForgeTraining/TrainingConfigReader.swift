@@ -31,6 +31,7 @@ struct ConfigReader {
             c.vae.klWeight = try s.double("kl_weight") ?? c.vae.klWeight
             c.vae.l1Weight = try s.double("l1_weight") ?? c.vae.l1Weight
             c.vae.crop = try s.int("crop") ?? c.vae.crop
+            c.vae.decoderOnly = try s.bool("decoder_only") ?? c.vae.decoderOnly
             try s.refuseUnknown()
         }
         if var s = try top.section("text_encoder") {
@@ -111,6 +112,13 @@ struct Section {
         if let double = value as? Double, double.isFinite { return double }
         if let int = value as? Int { return Double(int) }
         throw fail(key, "must be a finite number (got \(value))")
+    }
+
+    mutating func bool(_ key: String) throws -> Bool? {
+        used.insert(key)
+        guard let value = values[key] else { return nil }
+        guard let flag = value as? Bool else { throw fail(key, "must be true or false (got \(value))") }
+        return flag
     }
 
     mutating func string(_ key: String) throws -> String? {

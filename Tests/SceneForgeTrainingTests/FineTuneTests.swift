@@ -47,6 +47,24 @@ struct FineTuneTests {
         // Resuming a fine-tuning run also takes the sizes from the folder.
         let resumed = try Trainer(resumingFrom: tuner.checkpointURL, config: tune, data: data, output: output.appendingPathComponent("tuned"))
         #expect(resumed.stage == .done)
+
+        // vae.decoder_only: the decoder learns, the encoder (and so the latent space and its normalisation) stays.
+        var decoder = tune
+        (decoder.vae.steps, decoder.vae.decoderOnly, decoder.vae.crop, decoder.transformer.steps) = (5, true, 16, 0)
+        let redrawer = try Trainer(config: decoder, data: data, output: output.appendingPathComponent("decoder"))
+        #expect(redrawer.stage == .vae && redrawer.latentNormalization == base.latentNormalization)
+        let vaeParameters = { redrawer.model.vaeWeights.localParameters }
+        let startWeights = try vaeParameters().map { try $0.tensor.detach().clone() }
+        try redrawer.run()
+        for (start, now) in zip(startWeights, vaeParameters()) {
+            let moved = try (start - now.tensor).abs().max().item() > 0
+            if now.name.hasPrefix("encoder.") { #expect(!moved, "\(now.name) changed in a decoder-only run") }
+        }
+        let decoderMoved = try zip(startWeights, vaeParameters()).filter { start, now in
+            try now.name.hasPrefix("decoder.") && (start - now.tensor).abs().max().item() > 0
+        }.count
+        #expect(decoderMoved > 0)
+        #expect(redrawer.latentNormalization == base.latentNormalization)
     }
 }
 

@@ -52,7 +52,9 @@ struct TrainingConfigTests {
         #expect(error("[vae]\nblock_out_channels = [8, 12]\nnorm_num_groups = 8")?.field == "vae.block_out_channels")
         #expect(error("vae = 3")?.field == "vae")
         #expect(error("[controlnet]\nanomaly_weight = -1")?.field == "controlnet.anomaly_weight")
-        #expect(error("[vae]\ncrop = 12")?.field == "vae.crop")          // not a multiple of the scale factor 8
+        #expect(error("[vae]\ncrop = 12")?.field == "vae.crop")
+        #expect(error("[vae]\ndecoder_only = true")?.field == "vae.decoder_only")   // no init_from
+        #expect(error("[vae]\ndecoder_only = 1")?.field == "vae.decoder_only")          // not a multiple of the scale factor 8
         #expect(error("[vae]\ncrop = 128")?.field == "vae.crop")         // wider than the 64-pixel images
         #expect(error("[vae\nsteps = 3")?.problem.contains("not valid TOML") == true)
         #expect(error("[1, 2]", .json)?.problem.contains("not a JSON object") == true)

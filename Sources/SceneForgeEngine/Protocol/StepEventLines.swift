@@ -57,12 +57,8 @@ enum StepEventLines {
         if let allocators = sample.allocator {
             out.key("allocator")
             out.array(allocators) { out, a in
-                out.open()
-                out.key("allocated_bytes"); out.integer(a.allocatedBytes)
-                out.key("device"); out.integer(a.device)
-                out.key("peak_allocated_bytes"); out.integer(a.peakAllocatedBytes)
-                out.key("reserved_bytes"); out.integer(a.reservedBytes)
-                out.close()
+                out.integers(["allocated_bytes": a.allocatedBytes, "device": Int64(a.device),
+                              "peak_allocated_bytes": a.peakAllocatedBytes, "reserved_bytes": a.reservedBytes])
             }
         }
         if let gpus = sample.gpus {
@@ -82,18 +78,12 @@ enum StepEventLines {
         if let job = sample.job { out.key("job"); out.string(job) }
         if let process = sample.process {
             out.key("process")
-            out.open()
-            out.key("peak_rss_bytes"); out.integer(process.peakRssBytes)
-            out.key("rss_bytes"); out.integer(process.rssBytes)
-            out.close()
+            out.integers(["peak_rss_bytes": process.peakRssBytes, "rss_bytes": process.rssBytes])
         }
         if let step = sample.step { out.key("step"); out.integer(step) }
         if let system = sample.system {
             out.key("system")
-            out.open()
-            out.key("available_bytes"); out.integer(system.availableBytes)
-            out.key("total_bytes"); out.integer(system.totalBytes)
-            out.close()
+            out.integers(["available_bytes": system.availableBytes, "total_bytes": system.totalBytes])
         }
         out.key("type"); out.string("memory")
         out.close()
@@ -135,6 +125,16 @@ struct JSONBytes {
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         // The value that follows belongs to this key, not a new member.
         needsComma[needsComma.count - 1] = false
+    }
+
+    /// An object of integer fields, keys in the order given (sorted, by the caller).
+    mutating func integers(_ fields: KeyValuePairs<StaticString, Int64>) {
+        open()
+        for (name, value) in fields {
+            key(name)
+            integer(value)
+        }
+        close()
     }
 
     mutating func integer<T: BinaryInteger>(_ value: T) {
