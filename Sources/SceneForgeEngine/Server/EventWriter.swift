@@ -57,8 +57,8 @@ final class EventWriter: @unchecked Sendable {
         send([make])
     }
 
-    /// Several events handed over at once (a step's step, preview and memory): one wake-up of the writer and one
-    /// write, so the client wakes once per step too.
+    /// Several events handed over at once (a step's step, preview and memory), written together in order. The writer
+    /// is woken only when it is idle; while it pauses between writes, the events wait for its next write.
     func send(_ makers: [() -> EngineEvent?]) {
         condition.lock()
         defer { condition.unlock() }
