@@ -19,22 +19,22 @@ extension Trainer {
             w.localParameters.map { ($0.name, usesEMA ? averaged[$0.name] ?? $0.tensor : $0.tensor) }
         }
         let normalization = latentNormalization ?? LatentNormalization(shift: 0, scale: 1)
-        try write(weights(model.vaeWeights, usesEMA: stage == .vae), dtype: dtype,
+        try WeightFiles.export(weights(model.vaeWeights, usesEMA: stage == .vae), dtype: dtype,
                   to: partial.appendingPathComponent("vae/diffusion_pytorch_model.safetensors"))
         try DiffusersConfigs.write(DiffusersConfigs.vae(model.vae.config, scalingFactor: normalization.scale, shiftFactor: normalization.shift),
                                    to: partial.appendingPathComponent("vae/config.json"))
-        try write(weights(model.textEncoderWeights, usesEMA: false), dtype: dtype,
+        try WeightFiles.export(weights(model.textEncoderWeights, usesEMA: false), dtype: dtype,
                   to: partial.appendingPathComponent("text_encoder/model.safetensors"))
         try DiffusersConfigs.write(DiffusersConfigs.textEncoder(model.textEncoder.config, dtype: dtype.description),
                                    to: partial.appendingPathComponent("text_encoder/config.json"))
-        try write(weights(model.transformerWeights, usesEMA: stage == .transformer), dtype: dtype,
+        try WeightFiles.export(weights(model.transformerWeights, usesEMA: stage == .transformer), dtype: dtype,
                   to: partial.appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
         try DiffusersConfigs.write(DiffusersConfigs.transformer(model.transformer.config),
                                    to: partial.appendingPathComponent("transformer/config.json"))
         if let net = model.controlNet, let netWeights = model.controlNetWeights {
             let folder = partial.appendingPathComponent(SmallModel.controlNetFolderName)
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            try write(weights(netWeights, usesEMA: stage == .controlnet), dtype: dtype,
+            try WeightFiles.export(weights(netWeights, usesEMA: stage == .controlnet), dtype: dtype,
                       to: folder.appendingPathComponent("diffusion_pytorch_model.safetensors"))
             try DiffusersConfigs.write(DiffusersConfigs.controlNet(net.config), to: folder.appendingPathComponent("config.json"))
         }
@@ -49,13 +49,5 @@ extension Trainer {
         }
         try? fm.removeItem(at: folder)
         try fm.moveItem(at: partial, to: folder)
-    }
-
-    private func write(_ tensors: [(String, Tensor)], dtype: DType, to url: URL) throws {
-        var writer = SafeTensorsWriter(metadata: ["format": "pt"])
-        for (name, tensor) in tensors {
-            try writer.add(name: name, tensor: withNoGrad { try tensor.detach().to(.cpu, dtype).contiguous() })
-        }
-        try writer.write(to: url)
     }
 }

@@ -129,12 +129,7 @@ public final class StyleAdapterTrainer {
             try writer.add(name: "style_adapter.\(name)", tensor: tensor.detach())
         }
         try parameters.save(into: &writer, stage: "style_adapter")
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let partial = url.appendingPathExtension("partial")
-        try writer.write(to: partial)
-        guard rename(partial.path, url.path) == 0 else {
-            throw TrainingError("\(url.path): cannot move the new checkpoint into place (errno \(errno))")
-        }
+        try WeightFiles.replace(url, with: writer)
     }
 
     static func readCheckpoint(_ url: URL, seed: UInt64) throws -> (file: SafeTensorsFile, step: Int) {
@@ -162,11 +157,8 @@ public final class StyleAdapterTrainer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(adapterConfig).write(to: partial.appendingPathComponent("config.json"))
-        var writer = SafeTensorsWriter(metadata: ["format": "pt"])
-        for (name, average) in zip(parameters.names, parameters.ema) {
-            try writer.add(name: name, tensor: withNoGrad { try average.detach().to(.cpu, dtype).contiguous() })
-        }
-        try writer.write(to: partial.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+        try WeightFiles.export(Array(zip(parameters.names, parameters.ema)), dtype: dtype,
+                               to: partial.appendingPathComponent("diffusion_pytorch_model.safetensors"))
         try? fm.removeItem(at: folder)
         try fm.moveItem(at: partial, to: folder)
     }

@@ -35,13 +35,7 @@ struct TrainingCheckpoint {
             for (name, tensor) in weights.localParameters { try writer.add(name: "\(component).\(name)", tensor: tensor.detach()) }
         }
         try trainer.parameters?.save(into: &writer, stage: trainer.stage.rawValue)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // Written aside, then renamed: a run killed while saving keeps its previous checkpoint.
-        let partial = url.appendingPathExtension("partial")
-        try writer.write(to: partial)
-        guard rename(partial.path, url.path) == 0 else {
-            throw TrainingError("\(url.path): cannot move the new checkpoint into place (errno \(errno))")
-        }
+        try WeightFiles.replace(url, with: writer)
     }
 
     static func read(_ url: URL) throws -> TrainingCheckpoint {
