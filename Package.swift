@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "SafeTensors", swiftSettings: swift5),
         .target(name: "SceneForgeImaging", dependencies: ["CPNG"], swiftSettings: swift5),
         .target(name: "SceneForgeText", swiftSettings: swift5),
-        .target(name: "SceneForgeScenes", dependencies: ["TOMLKit"], resources: [.copy("Data")], swiftSettings: swift5),
+        .target(name: "SceneForgeScenes", dependencies: ["TOMLKit", "SceneForgeImaging"], resources: [.copy("Data")], swiftSettings: swift5),
         .target(name: "SceneForgeWorkbench", dependencies: ["CNcurses", "SceneForgeImaging", "SceneForgeScenes", "SceneForgeEngine", "TOMLKit"], swiftSettings: swift5),
         .target(
             name: "SceneForgeBatch",

@@ -218,7 +218,7 @@ public final class Trainer {
         latentNormalization = normalization
         let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
                                   withControls: config.controlnet.steps > 0,
-                                  withAnomalyShares: config.controlnet.steps > 0 && config.controlnet.anomalyWeight > 0)
+                                  withAnomalyShares: config.weighsAnomalies)
         cache = made
         return made
     }

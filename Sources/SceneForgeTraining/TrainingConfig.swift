@@ -35,6 +35,9 @@ public struct TrainingConfig: Equatable, Sendable {
 
     public init() {}
 
+    /// Whether a ControlNet stage weights its loss by the anomaly boxes (the data then carries their masks).
+    public var weighsAnomalies: Bool { controlnet.steps > 0 && controlnet.anomalyWeight > 0 }
+
     public struct VAESection: Equatable, Sendable {
         public var steps = 2000
         public var learningRate = 1e-3

@@ -1,5 +1,6 @@
 import Foundation
 import SceneForgeImaging
+import SceneForgeModels
 import SceneForgeScenes
 import SceneForgeSynth
 import SceneForgeTorch
@@ -52,8 +53,9 @@ public struct TrainingData {
     }
 
     /// `count` procedural screens: layouts cycle fastest, then app styles.
+    /// `anomalyMasks`: also keep each screen's anomaly mask (for `controlnet.anomaly_weight`).
     public static func screens(catalog: SceneCatalog, styles: [AppStyle] = AppStyle.builtIn, count: Int, width: Int, height: Int,
-                               jitter: Double, seed: UInt64) throws -> TrainingData {
+                               jitter: Double, seed: UInt64, anomalyMasks: Bool = false) throws -> TrainingData {
         guard !catalog.layouts.isEmpty, !styles.isEmpty else { throw TrainingError("no layouts or app styles to render training screens from") }
         var rng = SeededRandom(seed: SeededRandom.derive(seed, 0x5C4EE7))
         var samples: [TrainingSample] = []
@@ -67,11 +69,10 @@ public struct TrainingData {
             let image = try imageTensor(pixels: screen.pixels, width: screen.width, height: screen.height, channels: 4)
             let rasterizer = try LayoutRasterizer(layout: jittered, width: width, height: height)
             let control = try rasterizer.controlImage(style: .segmentation)
-            let mask = try rasterizer.inpaintingMask()
-            let maskTensor = try (Tensor(mask.pixels, shape: [1, mask.height, mask.width, mask.channels])
-                .narrow(dim: 3, start: 0, length: 1).squeeze(3).to(.float32) / 255).contiguous()
+            // The mask as inpainting reads it ([1, H, W], 1 inside the anomaly boxes).
+            let mask = anomalyMasks ? try ZImagePipeline.maskTensor(rasterizer.inpaintingMask().rgba()).squeeze(0) : nil
             samples.append(TrainingSample(image: image, prompt: prompt, layoutID: layout.id, control: try imageTensor(control),
-                                          anomalyMask: maskTensor))
+                                          anomalyMask: mask))
         }
         return TrainingData(samples: samples)
     }
@@ -83,7 +84,8 @@ public struct TrainingData {
         case "layouts":
             return try layouts(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed)
         default:
-            return try screens(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed)
+            return try screens(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed,
+                               anomalyMasks: config.weighsAnomalies)
         }
     }
 

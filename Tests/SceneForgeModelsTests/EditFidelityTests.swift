@@ -13,14 +13,6 @@ import Testing
 struct EditFidelityTests {
     static let (width, height) = (128, 256)
 
-    static func rgba(_ raster: RasterImage) throws -> RGBAImage {
-        var pixels = [UInt8](repeating: 255, count: raster.width * raster.height * 4)
-        for p in 0..<raster.width * raster.height {
-            for c in 0..<3 { pixels[4 * p + c] = raster.pixels[p * raster.channels + (raster.channels == 3 ? c : 0)] }
-        }
-        return try RGBAImage(width: raster.width, height: raster.height, pixels: pixels)
-    }
-
     /// Rows [from, to) of an image, for measuring a band that lies wholly outside the mask.
     static func rows(_ image: RGBAImage, _ from: Int, _ to: Int) throws -> RGBAImage {
         try RGBAImage(width: image.width, height: to - from, pixels: Array(image.pixels[(from * image.width * 4)..<(to * image.width * 4)]))
@@ -30,8 +22,8 @@ struct EditFidelityTests {
         let catalog = try SceneCatalog.builtIn()
         let layout = try #require(catalog.layout(id: "centre_modal"))
         let rasterizer = try LayoutRasterizer(layout: layout, width: Self.width, height: Self.height)
-        let source = try Self.rgba(rasterizer.controlImage(style: .segmentation))
-        let maskImage = try Self.rgba(rasterizer.inpaintingMask())
+        let source = try rasterizer.controlImage(style: .segmentation).rgba()
+        let maskImage = try rasterizer.inpaintingMask().rgba()
         let region = PasteBack.region(of: maskImage)
         #expect(region.contains(true) && region.contains(false))
 
@@ -90,7 +82,7 @@ struct EditFidelityTests {
         let layout = try #require(SceneCatalog.builtIn().layout(id: "centre_modal"))
         let source = try ScreenRenderer(style: #require(AppStyle.builtIn.first)).render(layout, seed: 5, width: Self.width,
                                                                                         height: Self.height, variant: .normal)
-        let maskImage = try Self.rgba(LayoutRasterizer(layout: layout, width: Self.width, height: Self.height).inpaintingMask())
+        let maskImage = try LayoutRasterizer(layout: layout, width: Self.width, height: Self.height).inpaintingMask().rgba()
         let region = PasteBack.region(of: maskImage)
         let model = Fixtures.url("zimage").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("models/default")

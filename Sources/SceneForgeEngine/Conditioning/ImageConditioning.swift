@@ -157,7 +157,7 @@ public struct ImageConditioning {
         let rasterizer = try LayoutRasterizer(layout: Self.layout(id), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
         prepared.recordExtra["maskLayout"] = id
-        return try Self.rgba(rasterizer.inpaintingMask())
+        return try rasterizer.inpaintingMask().rgba()
     }
 
     /// A control is an image when it names a PNG or an existing file; otherwise it is a layout id.
@@ -170,7 +170,7 @@ public struct ImageConditioning {
         guard let style = ControlStyle(rawValue: style) else {
             throw ConditioningError("the control style must be one of \(ControlStyle.allCases.map(\.rawValue)) (got \(style))")
         }
-        return try rgba(rasterizer.controlImage(style: style))
+        return try rasterizer.controlImage(style: style).rgba()
     }
 
     static func layout(_ id: String) throws -> Layout {
@@ -179,14 +179,6 @@ public struct ImageConditioning {
             throw ConditioningError("no layout '\(id)' (known: \(catalog.layouts.map(\.id).sorted().joined(separator: ", ")))")
         }
         return layout
-    }
-
-    static func rgba(_ raster: RasterImage) throws -> RGBAImage {
-        var pixels = [UInt8](repeating: 255, count: raster.width * raster.height * 4)
-        for p in 0..<raster.width * raster.height {
-            for c in 0..<3 { pixels[4 * p + c] = raster.pixels[p * raster.channels + (raster.channels == 3 ? c : 0)] }
-        }
-        return try RGBAImage(width: raster.width, height: raster.height, pixels: pixels)
     }
 
     static func expectSize(_ image: RGBAImage, _ width: Int, _ height: Int, what: String) throws {
