@@ -14,13 +14,10 @@ struct BatchJobRequest {
     /// generator finds through `ImageConditioning`); `scratch`: where control images go.
     /// A job's `style` becomes the `style` / `style_scale` extras (the model's style adapter).
     init(_ job: BatchJob, controlNet: String?, scratch: URL) throws {
-        var style: [String: JSONValue] = [:]
-        if let path = job.style {
-            style["style"] = .string(path)
-            if let strength = job.styleStrength { style["style_scale"] = .double(strength) }
-        }
         try self.init(control: job, controlNet: controlNet, scratch: scratch)
-        extras = extras.merging(style) { _, new in new }
+        if let path = job.style {
+            extras.merge(ImageConditioning.styleExtras(path: path, scale: job.styleStrength)) { _, new in new }
+        }
     }
 
     private init(control job: BatchJob, controlNet: String?, scratch: URL) throws {

@@ -9,6 +9,14 @@ extension ImageConditioning {
         "init", "strength", "mask", "mask_layout", "paste_back", "feather", "style", "style_scale",
     ]
 
+    /// The extras that ask for a style reference (`style`, and `style_scale` when a scale is given), as every front
+    /// end that fills in a job's extras writes them.
+    public static func styleExtras(path: String, scale: Double?) -> [String: JSONValue] {
+        var extras: [String: JSONValue] = ["style": .string(path)]
+        if let scale { extras["style_scale"] = .double(scale) }
+        return extras
+    }
+
     public init(extras: [String: JSONValue]) throws {
         func string(_ key: String) throws -> String? {
             guard let value = extras[key] else { return nil }

@@ -37,15 +37,9 @@ public enum ProtocolCodec {
         return (try? JSONDecoder().decode(IDOnly.self, from: line))?.id
     }
 
-    /// An event's line: the per-step events are written by `StepEventLines`, the rest by `encoder`.
-    public static func encodeLine(_ event: EngineEvent, encoder: JSONEncoder = makeEncoder()) throws -> Data {
-        if let line = StepEventLines.line(event) { return line }
-        var data = try encoder.encode(event)
-        data.append(0x0A)
-        return data
-    }
-
+    /// One line of JSON; the per-step events (step, preview, memory) are written by `StepEventLines`, the rest by `encoder`.
     public static func encodeLine<T: Encodable>(_ value: T, encoder: JSONEncoder = makeEncoder()) throws -> Data {
+        if let event = value as? EngineEvent, let line = StepEventLines.line(event) { return line }
         var data = try encoder.encode(value)
         data.append(0x0A)
         return data

@@ -41,8 +41,8 @@ enum ProcMemory {
     /// The second field of /proc/self/statm ("size resident shared ..."), in pages.
     private static func residentPages() -> Int64? {
         guard statm >= 0 else { return nil }
-        var buffer = (0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64)
-        return withUnsafeMutableBytes(of: &buffer) { raw -> Int64? in
+        // The line is seven numbers; the first two fit in 64 bytes with room to spare.
+        return withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { raw -> Int64? in
             var got = -1
             repeat { got = pread(statm, raw.baseAddress, raw.count, 0) } while got < 0 && errno == EINTR
             guard got > 0 else { return nil }

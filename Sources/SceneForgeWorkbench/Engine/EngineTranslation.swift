@@ -27,8 +27,7 @@ public enum EngineTranslation {
         if let layout = request.layout { extras["layout"] = json(layout) }
         if let strength = request.controlStrength { extras["control_strength"] = .double(strength) }
         if let style = request.stylePath {
-            extras["style"] = .string(style)
-            if let strength = request.styleStrength { extras["style_scale"] = .double(strength) }
+            extras.merge(ImageConditioning.styleExtras(path: style, scale: request.styleStrength)) { _, new in new }
         }
         return extras.isEmpty ? nil : extras
     }
