@@ -9,45 +9,43 @@ extension Trainer {
     /// The stage being trained contributes its EMA weights; finished stages already hold theirs.
     public func export(to folder: URL, dtype: DType = .float16) throws {
         let fm = FileManager.default
-        let partial = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + ".partial")
-        try? fm.removeItem(at: partial)
-        for component in ["vae", "text_encoder", "transformer", "tokenizer", "scheduler"] {
-            try fm.createDirectory(at: partial.appendingPathComponent(component), withIntermediateDirectories: true)
-        }
-        let averaged = Dictionary(uniqueKeysWithValues: zip(parameters?.names ?? [], parameters?.ema ?? []))
-        func weights(_ w: Weights, usesEMA: Bool) -> [(String, Tensor)] {
-            w.localParameters.map { ($0.name, usesEMA ? averaged[$0.name] ?? $0.tensor : $0.tensor) }
-        }
-        let normalization = latentNormalization ?? LatentNormalization(shift: 0, scale: 1)
-        try WeightFiles.export(weights(model.vaeWeights, usesEMA: stage == .vae), dtype: dtype,
-                  to: partial.appendingPathComponent("vae/diffusion_pytorch_model.safetensors"))
-        try DiffusersConfigs.write(DiffusersConfigs.vae(model.vae.config, scalingFactor: normalization.scale, shiftFactor: normalization.shift),
-                                   to: partial.appendingPathComponent("vae/config.json"))
-        try WeightFiles.export(weights(model.textEncoderWeights, usesEMA: false), dtype: dtype,
-                  to: partial.appendingPathComponent("text_encoder/model.safetensors"))
-        try DiffusersConfigs.write(DiffusersConfigs.textEncoder(model.textEncoder.config, dtype: dtype.description),
-                                   to: partial.appendingPathComponent("text_encoder/config.json"))
-        try WeightFiles.export(weights(model.transformerWeights, usesEMA: stage == .transformer), dtype: dtype,
-                  to: partial.appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
-        try DiffusersConfigs.write(DiffusersConfigs.transformer(model.transformer.config),
-                                   to: partial.appendingPathComponent("transformer/config.json"))
-        if let net = model.controlNet, let netWeights = model.controlNetWeights {
-            let folder = partial.appendingPathComponent(SmallModel.controlNetFolderName)
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            try WeightFiles.export(weights(netWeights, usesEMA: stage == .controlnet), dtype: dtype,
-                      to: folder.appendingPathComponent("diffusion_pytorch_model.safetensors"))
-            try DiffusersConfigs.write(DiffusersConfigs.controlNet(net.config), to: folder.appendingPathComponent("config.json"))
-        }
-        try DiffusersConfigs.write(DiffusersConfigs.scheduler(shift: model.shift),
-                                   to: partial.appendingPathComponent("scheduler/scheduler_config.json"))
-        try DiffusersConfigs.write(DiffusersConfigs.modelIndex(), to: partial.appendingPathComponent("model_index.json"))
-        for file in ["tokenizer.json", "tokenizer_config.json", "chat_template.jinja"] {
-            let source = model.tokenizerFolder.appendingPathComponent(file)
-            if fm.fileExists(atPath: source.path) {
-                try fm.copyItem(at: source, to: partial.appendingPathComponent("tokenizer/\(file)"))
+        try WeightFiles.replaceFolder(folder) { partial in
+            for component in ["vae", "text_encoder", "transformer", "tokenizer", "scheduler"] {
+                try fm.createDirectory(at: partial.appendingPathComponent(component), withIntermediateDirectories: true)
+            }
+            let averaged = Dictionary(uniqueKeysWithValues: zip(parameters?.names ?? [], parameters?.ema ?? []))
+            func weights(_ w: Weights, usesEMA: Bool) -> [(String, Tensor)] {
+                w.localParameters.map { ($0.name, usesEMA ? averaged[$0.name] ?? $0.tensor : $0.tensor) }
+            }
+            let normalization = latentNormalization ?? LatentNormalization(shift: 0, scale: 1)
+            try WeightFiles.export(weights(model.vaeWeights, usesEMA: stage == .vae), dtype: dtype,
+                                   to: partial.appendingPathComponent("vae/diffusion_pytorch_model.safetensors"))
+            try DiffusersConfigs.write(DiffusersConfigs.vae(model.vae.config, scalingFactor: normalization.scale, shiftFactor: normalization.shift),
+                                       to: partial.appendingPathComponent("vae/config.json"))
+            try WeightFiles.export(weights(model.textEncoderWeights, usesEMA: false), dtype: dtype,
+                                   to: partial.appendingPathComponent("text_encoder/model.safetensors"))
+            try DiffusersConfigs.write(DiffusersConfigs.textEncoder(model.textEncoder.config, dtype: dtype.description),
+                                       to: partial.appendingPathComponent("text_encoder/config.json"))
+            try WeightFiles.export(weights(model.transformerWeights, usesEMA: stage == .transformer), dtype: dtype,
+                                   to: partial.appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
+            try DiffusersConfigs.write(DiffusersConfigs.transformer(model.transformer.config),
+                                       to: partial.appendingPathComponent("transformer/config.json"))
+            if let net = model.controlNet, let netWeights = model.controlNetWeights {
+                let netFolder = partial.appendingPathComponent(SmallModel.controlNetFolderName)
+                try fm.createDirectory(at: netFolder, withIntermediateDirectories: true)
+                try WeightFiles.export(weights(netWeights, usesEMA: stage == .controlnet), dtype: dtype,
+                                       to: netFolder.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+                try DiffusersConfigs.write(DiffusersConfigs.controlNet(net.config), to: netFolder.appendingPathComponent("config.json"))
+            }
+            try DiffusersConfigs.write(DiffusersConfigs.scheduler(shift: model.shift),
+                                       to: partial.appendingPathComponent("scheduler/scheduler_config.json"))
+            try DiffusersConfigs.write(DiffusersConfigs.modelIndex(), to: partial.appendingPathComponent("model_index.json"))
+            for file in ["tokenizer.json", "tokenizer_config.json", "chat_template.jinja"] {
+                let source = model.tokenizerFolder.appendingPathComponent(file)
+                if fm.fileExists(atPath: source.path) {
+                    try fm.copyItem(at: source, to: partial.appendingPathComponent("tokenizer/\(file)"))
+                }
             }
         }
-        try? fm.removeItem(at: folder)
-        try fm.moveItem(at: partial, to: folder)
     }
 }

@@ -149,17 +149,12 @@ public final class StyleAdapterTrainer {
 
     /// Writes `<modelFolder>/style_adapter/` (config.json and the EMA weights in `dtype`), replacing an older one.
     public func export(into modelFolder: URL, dtype: DType = .float16) throws {
-        let fm = FileManager.default
-        let folder = StyleAdapter.folder(in: modelFolder)
-        let partial = modelFolder.appendingPathComponent("style_adapter.partial")
-        try? fm.removeItem(at: partial)
-        try fm.createDirectory(at: partial, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(adapterConfig).write(to: partial.appendingPathComponent("config.json"))
-        try WeightFiles.export(Array(zip(parameters.names, parameters.ema)), dtype: dtype,
-                               to: partial.appendingPathComponent("diffusion_pytorch_model.safetensors"))
-        try? fm.removeItem(at: folder)
-        try fm.moveItem(at: partial, to: folder)
+        try WeightFiles.replaceFolder(StyleAdapter.folder(in: modelFolder)) { partial in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(adapterConfig).write(to: partial.appendingPathComponent("config.json"))
+            try WeightFiles.export(Array(zip(parameters.names, parameters.ema)), dtype: dtype,
+                                   to: partial.appendingPathComponent("diffusion_pytorch_model.safetensors"))
+        }
     }
 }
