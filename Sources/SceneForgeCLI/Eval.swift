@@ -91,13 +91,14 @@ struct Eval: AsyncParsableCommand {
         var figures = try instrument.measure(screens, diversityGroups: groups)
         if (generator as? ZImageGenerator)?.pipeline.styleAdapter != nil {
             // (c): neutral prompts with a reference screenshot per theme; the same images without the adapter for comparison.
-            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance, seeds: seeds, dtype: computeType, device: target)
+            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance, seeds: seeds, dtype: computeType, device: target,
+                                         saveImages: saveImages.map { URL(fileURLWithPath: $0) })
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-eval-style-\(getpid())")
             defer { try? FileManager.default.removeItem(at: scratch) }
             let styleStart = Date()
             let styled = try run.screens(generator, catalog: catalog, scale: 1, scratch: scratch)
-            figures.styleRecognition = try instrument.styleRecognition(styled)
-            let baseline = try instrument.styleRecognition(run.screens(generator, catalog: catalog, scale: 0, scratch: scratch))
+            figures.styleConfusion = try instrument.styleRecognition(styled)
+            let baseline = try instrument.styleRecognition(run.screens(generator, catalog: catalog, scale: 0, scratch: scratch)).accuracy
             print(String(format: "(c) %d style-referenced images in %.1f s; theme recognised %.3f with the adapter, %.3f at style_scale 0 "
                          + "(chance 1/7)", styled.count, Date().timeIntervalSince(styleStart), figures.styleRecognition ?? 0, baseline))
         }

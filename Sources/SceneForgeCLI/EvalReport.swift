@@ -21,8 +21,10 @@ struct EvalReport {
         for (id, iou) in figures.adherence.sorted(by: { $0.key < $1.key }) { lines.append(String(format: "      %-24@ %.3f", id as NSString, iou)) }
         lines.append(Self.line("(b) anomaly type recognised", figures.anomalyRecognition, bar: QualityBars.anomalyRecognition))
         lines.append(Self.line("(b) theme colour recognised", figures.themeRecognition, bar: QualityBars.themeRecognition))
-        if let style = figures.styleRecognition {
-            lines.append(Self.line("(c) style reference recognised", style, bar: QualityBars.styleRecognition))
+        lines.append(Self.confusionLine(figures.themeConfusion))
+        if let style = figures.styleConfusion {
+            lines.append(Self.line("(c) style reference recognised", style.accuracy, bar: QualityBars.styleRecognition))
+            lines.append(Self.confusionLine(style))
         } else {
             lines.append("(c) style reference recognised: \(styleNote)  [bar ≥ \(QualityBars.styleRecognition)]  MISSED")
         }
@@ -37,6 +39,11 @@ struct EvalReport {
         return String(format: "  detector mean IoU %.3f (worst layout %.3f), anomaly type %.3f, theme colour %.3f, renderer diversity %.3f",
                       check.meanAdherence, check.worstAdherence, check.anomalyRecognition, check.themeRecognition, check.diversity)
             + "\n  detector IoU per layout: " + perLayout.joined(separator: ", ")
+    }
+
+    /// Per requested theme colour: recognised/asked, and what the misses were read as.
+    static func confusionLine(_ confusion: ThemeConfusion) -> String {
+        "      per theme: " + confusion.rows().joined(separator: "; ")
     }
 
     static func line(_ name: String, _ value: Double, bar: Double) -> String {

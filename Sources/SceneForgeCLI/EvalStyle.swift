@@ -18,6 +18,8 @@ struct StyleRecognitionRun {
     let seeds: Int
     let dtype: DType
     let device: Device
+    /// Where `--save-images` writes the references and the images (nil: nowhere).
+    let saveImages: URL?
 
     /// The images generated at `scale` from each style's reference.
     func screens(_ generator: ImageGenerator, catalog: SceneCatalog, scale: Double, scratch: URL) throws -> [GeneratedScreen] {
@@ -29,12 +31,20 @@ struct StyleRecognitionRun {
             let reference = try ScreenRenderer(style: style).render(referenceLayout, seed: 900, width: width, height: height)
             let path = scratch.appendingPathComponent("reference-\(style.name).png")
             try PNGFile.write(reference, record: nil, to: path)
+            if let saveImages {
+                try FileManager.default.createDirectory(at: saveImages, withIntermediateDirectories: true)
+                try PNGFile.write(reference, record: nil, to: saveImages.appendingPathComponent("style-\(style.name)-reference.png"))
+            }
             let prompt = TrainingPrompts.prompt(for: target, catalog: catalog, chinese: false)
             for seed in 1...UInt64(seeds) {
                 let job = GenerationJob(id: "eval-style-\(style.name)-\(seed)", prompt: prompt, width: width, height: height,
                                         steps: steps, guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "",
                                         extras: ["style": .string(path.path), "style_scale": .double(scale)])
                 let result = try generator.generate(job) { _, _ in true }
+                if let saveImages {
+                    let name = "style-\(style.name)-scale\(String(format: "%g", scale))-\(seed).png"
+                    try PNGFile.write(result.image, record: result.record, to: saveImages.appendingPathComponent(name))
+                }
                 screens.append(GeneratedScreen(image: result.image, layout: target, style: style, seed: seed))
             }
         }

@@ -32,9 +32,12 @@ public struct QualityFigures: Sendable {
     /// Mean IoU per layout id.
     public var adherence: [String: Double]
     public var anomalyRecognition: Double
-    public var themeRecognition: Double
-    /// nil when it could not be measured (no style adapter).
-    public var styleRecognition: Double?
+    public var themeRecognition: Double { themeConfusion.accuracy }
+    /// (b)'s theme readings, per requested theme colour.
+    public var themeConfusion: ThemeConfusion
+    /// (c)'s theme readings; nil when it could not be measured (no style adapter).
+    public var styleConfusion: ThemeConfusion?
+    public var styleRecognition: Double? { styleConfusion?.accuracy }
     /// Mean over prompts of the mean pairwise distance between seeds.
     public var diversity: Double
 
@@ -63,7 +66,8 @@ public struct QualityInstrument: Sendable {
         let anomaly = try ScreenClassifier.train(.anomalyType, on: training)
         let theme = try ScreenClassifier.train(.themeColour, on: training, penalty: 0.1)
         let partial = QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme,
-                                        selfCheck: QualityFigures(adherence: [:], anomalyRecognition: 0, themeRecognition: 0, diversity: 0))
+                                        selfCheck: QualityFigures(adherence: [:], anomalyRecognition: 0, themeConfusion: ThemeConfusion(),
+                                                                  styleConfusion: nil, diversity: 0))
         // The renderer's own seed-to-seed diversity: one prompt (layout + style), the held-out seeds and one more.
         let check = try partial.measure(heldOut.map { GeneratedScreen(image: $0.image, layout: $0.layout, style: $0.style, seed: $0.seed) },
                                         diversityGroups: try rendererDiversityGroups(layouts: layouts, styles: styles))
@@ -83,17 +87,15 @@ public struct QualityInstrument: Sendable {
     public func measure(_ screens: [GeneratedScreen], diversityGroups: [[RGBAImage]]) throws -> QualityFigures {
         guard !screens.isEmpty else { throw QualityError("no generated images to measure") }
         var ious: [String: [Double]] = [:]
-        var anomalyHits = 0, themeHits = 0
-        let themes = ThemeColour.groups()
+        var anomalyHits = 0
         for screen in screens {
             ious[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout))
             if try anomalyClassifier.classify(screen.image) == screen.layout.anomalyType { anomalyHits += 1 }
-            if try themeClassifier.classify(screen.image) == ThemeColour.of(style: screen.style.name, in: themes).name { themeHits += 1 }
         }
         let diversities = try diversityGroups.filter { $0.count >= 2 }.map { try Diversity.meanPairwise($0) }
         return QualityFigures(
             adherence: ious.mapValues { $0.reduce(0, +) / Double($0.count) },
-            anomalyRecognition: Double(anomalyHits) / Double(screens.count), themeRecognition: Double(themeHits) / Double(screens.count),
-            styleRecognition: nil, diversity: diversities.isEmpty ? 0 : diversities.reduce(0, +) / Double(diversities.count))
+            anomalyRecognition: Double(anomalyHits) / Double(screens.count), themeConfusion: try themeConfusion(screens),
+            styleConfusion: nil, diversity: diversities.isEmpty ? 0 : diversities.reduce(0, +) / Double(diversities.count))
     }
 }

@@ -26,9 +26,12 @@ public final class StyleAdapterTrainer {
     let adapterConfig: StyleAdapterConfig
     let parameters: TrainableParameters
     let data: StyleTrainingData
-    /// Targets' (and references') normalised latents, and the neutral captions' features, computed once.
+    /// Targets' and their references' normalised latents, and the neutral captions' features, computed once;
+    /// the styled captions' features only when the stage distils (`distill_weight` > 0).
     let latents: [Tensor]
+    let referenceLatents: [Tensor]
     let captions: [Tensor]
+    let teacherCaptions: [Tensor]?
     public private(set) var step = 0
     public var onProgress: (StyleAdapterProgress) -> Void = { _ in }
 
@@ -73,10 +76,13 @@ public final class StyleAdapterTrainer {
                                               seed: config.seed)
         data = made
         let base = pipeline
-        latents = try withNoGrad {
-            try made.samples.map { try base.vae.imageToLatents($0.image.unsqueeze(0).to(device, dtype)).to(.float32).squeeze(0) }
+        func encoded(_ images: [Tensor]) throws -> [Tensor] {
+            try withNoGrad { try images.map { try base.vae.imageToLatents($0.unsqueeze(0).to(device, dtype)).to(.float32).squeeze(0) } }
         }
+        latents = try encoded(made.samples.map(\.image))
+        referenceLatents = try encoded(made.samples.map(\.reference))
         captions = try base.encode(prompts: made.samples.map(\.prompt)).map { try $0.to(dtype) }
+        teacherCaptions = s.distillWeight > 0 ? try base.encode(prompts: made.samples.map(\.styledPrompt)).map { try $0.to(dtype) } : nil
     }
 
     public static func checkpointURL(_ output: URL) -> URL { output.appendingPathComponent("checkpoints/style_adapter.safetensors") }
@@ -107,15 +113,16 @@ public final class StyleAdapterTrainer {
         let streamSeed = SeededRandom.derive(config.seed, UInt64(3) << 40 | UInt64(step))
         var picker = SeededRandom(seed: streamSeed)
         let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
-        let references = indices.map { data.reference(for: $0, using: &picker) }
         let generator = try Generator(seed: streamSeed)
         let x0 = try Tensor.stack(indices.map { latents[$0] }, dim: 0)
         let noise = try Tensor.randn(x0.shape, generator: generator).to(x0.device)
         let uniforms = try Tensor.rand([indices.count], generator: generator).floats().map(Double.init)
         let objective = StyleAdapterObjective(transformer: pipeline.transformer, adapter: adapter, shift: pipeline.schedulerConfig.shift,
-                                              scale: config.styleAdapter.scale, dtype: config.parsedDType)
-        return try objective.loss(latents: x0, references: Tensor.stack(references.map { latents[$0] }, dim: 0),
-                                  captions: indices.map { captions[$0] }, uniforms: uniforms, noise: noise)
+                                              scale: config.styleAdapter.scale, dtype: config.parsedDType,
+                                              distillWeight: config.styleAdapter.distillWeight)
+        return try objective.loss(latents: x0, references: Tensor.stack(indices.map { referenceLatents[$0] }, dim: 0),
+                                  captions: indices.map { captions[$0] }, teacherCaptions: teacherCaptions.map { t in indices.map { t[$0] } },
+                                  uniforms: uniforms, noise: noise)
     }
 
     // MARK: - Checkpoint and export

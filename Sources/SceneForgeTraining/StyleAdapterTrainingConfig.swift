@@ -16,6 +16,9 @@ extension TrainingConfig {
         public var grid = [4, 2]
         /// Training screens rendered for the stage (0: `data.samples`).
         public var samples = 0
+        /// Weight of the distillation term: the adapted model on the neutral caption is also pulled towards the
+        /// frozen base's own prediction on the caption that names the style (0: the flow-matching loss alone).
+        public var distillWeight = 0.0
         public init() {}
 
         func validate(file: String) throws {
@@ -31,6 +34,9 @@ extension TrainingConfig {
             }
             guard grid.count == 2, grid.allSatisfy({ $0 > 0 }) else { throw fail("grid", "must be [rows, columns], both positive (got \(grid))") }
             guard samples >= 0 else { throw fail("samples", "must not be negative (got \(samples))") }
+            guard distillWeight >= 0, distillWeight.isFinite else {
+                throw fail("distill_weight", "must be a number ≥ 0 (got \(distillWeight))")
+            }
         }
     }
 }
@@ -44,5 +50,6 @@ extension Section {
         s.encoderChannels = try ints("encoder_channels") ?? s.encoderChannels
         s.grid = try ints("grid") ?? s.grid
         s.samples = try int("samples") ?? s.samples
+        s.distillWeight = try double("distill_weight") ?? s.distillWeight
     }
 }

@@ -100,6 +100,9 @@ extension TrainingConfig {
             throw fail("data.source", "must be \"synth\" or \"layouts\" (got \"\(data.source)\")")
         }
         guard (0...0.25).contains(data.jitter) else { throw fail("data.jitter", "must be in [0, 0.25] (got \(data.jitter))") }
+        guard (0...1).contains(data.neutralCaptions) else {
+            throw fail("data.neutral_captions", "must be a share in [0, 1] (got \(data.neutralCaptions))")
+        }
         try styleAdapter.validate(file: file)
     }
 }

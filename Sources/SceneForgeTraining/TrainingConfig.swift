@@ -105,6 +105,10 @@ public struct TrainingConfig: Equatable, Sendable {
         public var samples = 256
         /// Largest random displacement of a box, as a fraction of the canvas.
         public var jitter = 0.02
+        /// Share of procedural screens whose caption leaves out the app style's description, so that the
+        /// transformer also learns to draw a coherent screen from a neutral caption (what a style reference
+        /// is used with); 0 keeps every caption styled.
+        public var neutralCaptions = 0.0
         public init() {}
     }
 

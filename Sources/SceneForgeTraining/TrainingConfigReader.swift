@@ -68,6 +68,7 @@ struct ConfigReader {
             c.data.source = try s.string("source") ?? c.data.source
             c.data.samples = try s.int("samples") ?? c.data.samples
             c.data.jitter = try s.double("jitter") ?? c.data.jitter
+            c.data.neutralCaptions = try s.double("neutral_captions") ?? c.data.neutralCaptions
             try s.refuseUnknown()
         }
         if var s = try top.section("style_adapter") {

@@ -54,10 +54,13 @@ public struct TrainingData {
 
     /// `count` procedural screens: layouts cycle fastest, then app styles.
     /// `anomalyMasks`: also keep each screen's anomaly mask (for `controlnet.anomaly_weight`).
+    /// `neutralCaptions`: that share of the screens (drawn from a stream of its own, so the screens themselves do not
+    /// change) get the caption without the style description.
     public static func screens(catalog: SceneCatalog, styles: [AppStyle] = AppStyle.builtIn, count: Int, width: Int, height: Int,
-                               jitter: Double, seed: UInt64, anomalyMasks: Bool = false) throws -> TrainingData {
+                               jitter: Double, seed: UInt64, anomalyMasks: Bool = false, neutralCaptions: Double = 0) throws -> TrainingData {
         guard !catalog.layouts.isEmpty, !styles.isEmpty else { throw TrainingError("no layouts or app styles to render training screens from") }
         var rng = SeededRandom(seed: SeededRandom.derive(seed, 0x5C4EE7))
+        var captionRNG = SeededRandom(seed: SeededRandom.derive(seed, 0xCA7))
         var samples: [TrainingSample] = []
         for i in 0..<count {
             let layout = catalog.layouts[i % catalog.layouts.count]
@@ -65,7 +68,10 @@ public struct TrainingData {
             let style = styles[round % styles.count]
             let jittered = jitterBoxes(layout, by: jitter, using: &rng)
             let screen = try ScreenRenderer(style: style).render(jittered, seed: rng.next(), width: width, height: height)
-            let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: (round / styles.count) % 2 == 1)
+            let chinese = (round / styles.count) % 2 == 1
+            let neutral = neutralCaptions > 0 && captionRNG.uniform(0...1) < neutralCaptions
+            let prompt = neutral ? TrainingPrompts.prompt(for: layout, catalog: catalog, chinese: chinese)
+                : TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: chinese)
             let image = try imageTensor(pixels: screen.pixels, width: screen.width, height: screen.height, channels: 4)
             let rasterizer = try LayoutRasterizer(layout: jittered, width: width, height: height)
             let control = try rasterizer.controlImage(style: .segmentation)
@@ -85,7 +91,7 @@ public struct TrainingData {
             return try layouts(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed)
         default:
             return try screens(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed,
-                               anomalyMasks: config.weighsAnomalies)
+                               anomalyMasks: config.weighsAnomalies, neutralCaptions: d.neutralCaptions)
         }
     }
 

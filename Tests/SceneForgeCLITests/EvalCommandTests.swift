@@ -15,11 +15,14 @@ struct EvalCommandTests {
         for line in ["held-out renderer screens", "controlnet: each image is generated under its layout's segmentation control",
                      "generated 4 images (128x256, 8 steps)", "(a) layout adherence", "      centre_modal", "      toast",
                      "(b) anomaly type recognised", "(b) theme colour recognised",
-                     "(c) 24 style-referenced images", "(c) style reference recognised: ", "(d) diversity"] {
+                     "      per theme: ", "(c) 24 style-referenced images", "(c) style reference recognised: ", "(d) diversity"] {
             #expect(result.stdout.contains(line), "missing '\(line)' in:\n\(result.stdout)")
         }
+        // The 4 layout images, then bar (c)'s: a reference per app style and its images at scales 1 and 0 on both seeds.
         let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }
-        #expect(images.count == 4)
+        #expect(images.filter { !$0.hasPrefix("style-") }.count == 4)
+        #expect(images.filter { $0.hasPrefix("style-") && $0.hasSuffix("-reference.png") }.count == 12)
+        #expect(images.filter { $0.hasPrefix("style-") && ($0.contains("-scale1-") || $0.contains("-scale0-")) }.count == 48, "\(images.sorted())")
     }
 
     @Test func requireBarsFailsWhenABarIsMissed() throws {

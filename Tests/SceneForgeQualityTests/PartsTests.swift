@@ -42,6 +42,19 @@ struct PartsTests {
         #expect(throws: QualityError.self) { try ThemeColour.of(style: "no-such-app", in: groups) }
     }
 
+    @Test func themeConfusionCountsHitsAndNamesTheMisses() throws {
+        let groups = ThemeColour.groups()
+        let (yellow, blue, pink) = try (ThemeColour.of(style: "food-yellow", in: groups).name, ThemeColour.of(style: "pay-blue", in: groups).name,
+                                        ThemeColour.of(style: "video-pink", in: groups).name)
+        var confusion = ThemeConfusion()
+        #expect(confusion.accuracy == 0 && confusion.rows().isEmpty)
+        for recognised in [yellow, yellow, blue, pink, blue] { confusion.add(requested: yellow, recognised: recognised) }
+        confusion.add(requested: blue, recognised: blue)
+        #expect(confusion.total == 6 && confusion.hits == 3 && confusion.accuracy == 0.5)
+        // Rows follow the class order; misses most frequent first; the four blue apps shortened to one name.
+        #expect(confusion.rows() == ["food-yellow 2/5 (food-blue+3 2, video-pink 1)", "food-blue+3 1/1"])
+    }
+
     @Test func badInputsThrowNamedErrors() throws {
         let tiny = try RGBAImage(width: 4, height: 4, fill: (r: 0, g: 0, b: 0, a: 255))
         #expect(throws: QualityError.self) { try ColourPlanes(tiny) }

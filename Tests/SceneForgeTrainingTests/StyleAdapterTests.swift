@@ -2,6 +2,8 @@ import Foundation
 import SafeTensors
 import SceneForgeImaging
 import SceneForgeModels
+import SceneForgeScenes
+import SceneForgeSynth
 import SceneForgeTorch
 import Testing
 @testable import SceneForgeTraining
@@ -74,6 +76,24 @@ struct StyleAdapterTests {
         #expect(try (pipeline.denoise(request) - styled).abs().max().item() > 1e-4)
     }
 
+    /// Each target's reference is another layout in the same style and palette: the same seed re-renders both.
+    @Test func eachReferenceSharesItsTargetsPaletteNotItsLayout() throws {
+        let catalog = try SceneCatalog.builtIn()
+        let data = try StyleTrainingData.make(catalog: catalog, count: 30, width: 32, height: 64, jitter: 0, seed: 9)
+        for sample in data.samples {
+            #expect(sample.referenceLayoutID != sample.layoutID)
+            let renderer = ScreenRenderer(style: AppStyle.builtIn[sample.styleIndex])
+            for (layoutID, tensor) in [(sample.layoutID, sample.image), (sample.referenceLayoutID, sample.reference)] {
+                let screen = try renderer.render(#require(catalog.layout(id: layoutID)), seed: sample.seed, width: 32, height: 64)
+                let expected = try TrainingData.imageTensor(pixels: screen.pixels, width: 32, height: 64, channels: 4)
+                #expect(try tensor.floats() == expected.floats(), "\(layoutID) is not the seed's render")
+            }
+        }
+        // Styles are balanced and the references' layouts vary.
+        #expect(Set(data.samples.map(\.styleIndex)).count == AppStyle.builtIn.count)
+        #expect(Set(data.samples.map(\.referenceLayoutID)).count > 5)
+    }
+
     @Test func aStyleRequestWithoutAnAdapterIsRefused() throws {
         let pipeline = try ZImagePipeline.load(folder: Self.base.get())
         #expect(pipeline.styleAdapter == nil)
@@ -133,5 +153,24 @@ struct StyleAdapterTests {
             throws: { "\($0)".contains("style_adapter.tokens") }
         #expect { try TrainingConfig.parse("[style_adapter]\nsteep = 1\n", format: .toml, file: "t.toml") }
             throws: { "\($0)".contains("style_adapter.steep") }
+        #expect(try TrainingConfig.parse("[style_adapter]\ndistill_weight = 0.5\n", format: .toml, file: "t.toml").styleAdapter.distillWeight == 0.5)
+        #expect { try TrainingConfig.parse("[style_adapter]\ndistill_weight = -1\n", format: .toml, file: "t.toml") }
+            throws: { "\($0)".contains("style_adapter.distill_weight") }
+    }
+
+    /// With distill_weight the loss adds the distance to the frozen base's prediction on the styled caption.
+    @Test func distillationAddsTheStyledCaptionsTeacherTerm() throws {
+        var config = Self.adapterConfig(steps: 0)
+        let plain = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: config, output: TrainingSupport.temporaryFolder("style-fm"))
+        #expect(plain.teacherCaptions == nil)
+        config.styleAdapter.distillWeight = 2
+        let distilling = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: config,
+                                                 output: TrainingSupport.temporaryFolder("style-distil"))
+        let sample = try #require(distilling.data.samples.first)
+        #expect(sample.styledPrompt.hasSuffix(sample.prompt) && sample.styledPrompt.count > sample.prompt.count)
+        for step in 0..<3 {
+            let (flowMatch, both) = (try plain.stepLoss(step: step).item(), try distilling.stepLoss(step: step).item())
+            #expect(both > flowMatch, "step \(step): \(both) is not above the flow-matching loss \(flowMatch)")
+        }
     }
 }

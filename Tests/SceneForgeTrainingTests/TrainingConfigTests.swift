@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeScenes
 import Testing
 @testable import SceneForgeTraining
 
@@ -52,12 +53,30 @@ struct TrainingConfigTests {
         #expect(error("[vae]\nblock_out_channels = [8, 12]\nnorm_num_groups = 8")?.field == "vae.block_out_channels")
         #expect(error("vae = 3")?.field == "vae")
         #expect(error("[controlnet]\nanomaly_weight = -1")?.field == "controlnet.anomaly_weight")
+        #expect(error("[data]\nneutral_captions = 1.5")?.field == "data.neutral_captions")
         #expect(error("[vae]\ncrop = 12")?.field == "vae.crop")
         #expect(error("[vae]\ndecoder_only = true")?.field == "vae.decoder_only")   // no init_from
         #expect(error("[vae]\ndecoder_only = 1")?.field == "vae.decoder_only")          // not a multiple of the scale factor 8
         #expect(error("[vae]\ncrop = 128")?.field == "vae.crop")         // wider than the 64-pixel images
         #expect(error("[vae\nsteps = 3")?.problem.contains("not valid TOML") == true)
         #expect(error("[1, 2]", .json)?.problem.contains("not a JSON object") == true)
+    }
+
+    /// `data.neutral_captions` drops the style description from that share of captions and leaves the screens as they were.
+    @Test func neutralCaptionsDropTheStyleFromSomeCaptionsOnly() throws {
+        #expect(try TrainingConfig.parse("[data]\nneutral_captions = 0.25", format: .toml, file: "t.toml").data.neutralCaptions == 0.25)
+        let catalog = try SceneCatalog.builtIn()
+        let styled = try TrainingData.screens(catalog: catalog, count: 40, width: 32, height: 64, jitter: 0.02, seed: 4)
+        let mixed = try TrainingData.screens(catalog: catalog, count: 40, width: 32, height: 64, jitter: 0.02, seed: 4, neutralCaptions: 0.5)
+        var neutral = 0
+        for (a, b) in zip(styled.samples, mixed.samples) {
+            #expect(try a.image.floats() == b.image.floats())
+            if a.prompt != b.prompt {
+                neutral += 1
+                #expect(a.prompt.hasSuffix(b.prompt) && a.prompt.count > b.prompt.count, "\(b.prompt) is not \(a.prompt) without its style")
+            }
+        }
+        #expect((8...32).contains(neutral), "\(neutral) of 40 captions are neutral at a share of 0.5")
     }
 
     @Test func missingFileIsAClearError() {
