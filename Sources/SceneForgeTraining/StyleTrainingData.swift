@@ -11,7 +11,7 @@ import SceneForgeTorch
 ///
 /// Why the same palette: a reference of the same style but another seed (the first recipe) shares only the
 /// style's hue range, not its light/dark theme or jitter, so most of what it shows does not predict the
-/// target; the adapter learned to change images by 1-3% and bar (c) stayed near its no-adapter figure.
+/// target; the adapter learned to change images by 1.5-8% and bar (c) stayed near its no-adapter figure.
 public struct StyleTrainingData {
     public struct Sample {
         public let image: Tensor
@@ -30,7 +30,7 @@ public struct StyleTrainingData {
 
     public let samples: [Sample]
 
-    /// `count` screens: styles cycle fastest (balanced), then layouts; each screen has its own seed and jitter.
+    /// `count` pairs: styles cycle fastest (balanced), then layouts; each pair has its own seed, each screen its own jitter.
     public static func make(catalog: SceneCatalog, styles: [AppStyle] = AppStyle.builtIn, count: Int, width: Int, height: Int,
                             jitter: Double, seed: UInt64) throws -> StyleTrainingData {
         guard !catalog.layouts.isEmpty, styles.count >= 2 else {
