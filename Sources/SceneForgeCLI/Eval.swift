@@ -65,6 +65,7 @@ struct Eval: AsyncParsableCommand {
         print(guidingControlNet.map { "ControlNet \($0): each image is generated under its layout's segmentation control" }
             ?? "no ControlNet: layout adherence is measured from the prompt alone")
 
+        if let saveImages { try FileManager.default.createDirectory(atPath: saveImages, withIntermediateDirectories: true) }
         var screens: [GeneratedScreen] = [], groups: [[RGBAImage]] = []
         let generateStart = Date()
         for (index, layout) in chosen.enumerated() {
@@ -77,7 +78,6 @@ struct Eval: AsyncParsableCommand {
                                           guidingControlNet: guidingControlNet)
                 let image = result.image
                 if let saveImages {
-                    try FileManager.default.createDirectory(atPath: saveImages, withIntermediateDirectories: true)
                     let url = URL(fileURLWithPath: saveImages).appendingPathComponent("\(layout.id)-\(style.name)-\(seed).png")
                     try PNGFile.write(image, record: result.record, to: url)
                 }

@@ -23,7 +23,9 @@ struct StyleRecognitionRun {
 
     /// The images generated at `scale` from each style's reference.
     func screens(_ generator: ImageGenerator, catalog: SceneCatalog, scale: Double, scratch: URL) throws -> [GeneratedScreen] {
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        for folder in [scratch, saveImages].compactMap({ $0 }) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         var screens: [GeneratedScreen] = []
         for (index, style) in AppStyle.builtIn.enumerated() {
             let referenceLayout = catalog.layouts[index % catalog.layouts.count]
@@ -32,7 +34,6 @@ struct StyleRecognitionRun {
             let path = scratch.appendingPathComponent("reference-\(style.name).png")
             try PNGFile.write(reference, record: nil, to: path)
             if let saveImages {
-                try FileManager.default.createDirectory(at: saveImages, withIntermediateDirectories: true)
                 try PNGFile.write(reference, record: nil, to: saveImages.appendingPathComponent("style-\(style.name)-reference.png"))
             }
             let prompt = TrainingPrompts.prompt(for: target, catalog: catalog, chinese: false)
