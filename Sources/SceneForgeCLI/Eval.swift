@@ -21,6 +21,8 @@ struct Eval: AsyncParsableCommand {
     var controlnet: String?
     @Flag(help: "Generate without layout control even when a ControlNet is at hand (the prompt-alone baseline).")
     var noControl = false
+    @Option(name: .customLong("control-scale"), help: "The ControlNet's conditioning scale (as generate's --control-scale).")
+    var controlScale = 0.75
     @Option(help: "Width in pixels (a multiple of 16).") var width = 128
     @Option(help: "Height in pixels (a multiple of 16).") var height = 256
     @Option(help: "Denoising steps.") var steps = 8
@@ -44,6 +46,7 @@ struct Eval: AsyncParsableCommand {
     }
 
     private func evaluate() throws -> Bool {
+        guard controlScale.isFinite, controlScale >= 0 else { throw ValidationError("--control-scale must be a number ≥ 0 (got \(controlScale))") }
         guard seeds >= 2 else { throw ValidationError("--seeds must be at least 2 (diversity compares seeds), got \(seeds)") }
         guard let computeType = DType(name: dtype), computeType.isFloatingPoint else {
             throw ValidationError("--dtype must be float32, bfloat16 or float16 (got \(dtype))")
@@ -56,7 +59,7 @@ struct Eval: AsyncParsableCommand {
         // The instrument always learns every layout, so the anomaly classifier chooses among all types.
         let instrument = try QualityInstrument.train(layouts: catalog.layouts)
         print(String(format: "instrument trained on renderer output in %.1f s; held-out renderer screens:", Date().timeIntervalSince(started)))
-        print(EvalReport.selfCheck(instrument.selfCheck))
+        print(EvalReport.selfCheck(instrument))
 
         let modelPath = try model ?? DefaultModel.locate().path
         let generator = try ZImageGeneratorLoader().load(model: modelPath, dtype: computeType, device: target)
@@ -80,6 +83,10 @@ struct Eval: AsyncParsableCommand {
                 if let saveImages {
                     let url = URL(fileURLWithPath: saveImages).appendingPathComponent("\(layout.id)-\(style.name)-\(seed).png")
                     try PNGFile.write(image, record: result.record, to: url)
+                    let found = try instrument.detector.detect(image, layout: layout)
+                    let target = AnomalyRegionDetector.target(layout, width: image.width, height: image.height)
+                    try PNGFile.write(DetectionOverlay.draw(image, target: target, detected: found), record: nil,
+                                      to: url.deletingPathExtension().appendingPathExtension("boxes.png"))
                 }
                 screens.append(GeneratedScreen(image: image, layout: layout, style: style, seed: seed))
                 group.append(image)
@@ -123,6 +130,7 @@ struct Eval: AsyncParsableCommand {
         if let guidingControlNet {
             extras["controlnet"] = .string(guidingControlNet)
             extras["control"] = .string(layout.id)
+            extras["control_scale"] = .double(controlScale)
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
                                 guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)

@@ -4,10 +4,11 @@ import SceneForgeSynth
 
 /// Finds where the anomaly is on a screen in the procedural style (docs/quality-bars.md).
 ///
-/// One per-pixel scorer (boosted stumps over `PixelFeatures`) per anomaly type: the type that was asked for
-/// is known when measuring a generated image, the question is where it landed. The score map is smoothed,
-/// thresholded at a per-type level calibrated on the training screens, split into connected regions, nearby
-/// regions grouped (`BoxGrouping`), and the heaviest `pieces` groups kept as the detected boxes.
+/// One per-pixel scorer (boosted stumps over `PixelFeatures`) per layout: the layout that was asked for is
+/// known when measuring a generated image, the question is where its anomaly landed. (Per layout, not per
+/// anomaly type: a type's layouts can look nothing alike, such as a page-wide spinner and a list's skeleton
+/// rows.) The score map is smoothed and thresholded with hysteresis relative to its own peak (`Threshold`),
+/// split into connected regions, nearby regions grouped (`BoxGrouping`), and the heaviest `pieces` groups kept.
 public struct AnomalyRegionDetector: Sendable {
     /// Every image is measured at this width (box-averaged down), so sizes do not change the features.
     public static let workingWidth = 64
@@ -15,20 +16,36 @@ public struct AnomalyRegionDetector: Sendable {
     public static let minAreaFraction = 0.002
     /// Pixels sampled per image and class when training (keeps training to seconds).
     static let samplesPerClass = 300
-    /// Score thresholds tried when calibrating.
-    static let thresholdCandidates: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    /// Hysteresis on the score map, both levels as shares of the image's peak score: a region is the connected
+    /// pixels above `grow` that reach `seed` somewhere. Relative, because a generated image draws the same
+    /// anomaly with softer contrast than the renderer: its scores are lower everywhere, and a fixed level
+    /// calibrated on renderer screens would miss it (a model's toasts scored about half). Hysteresis, because a
+    /// soft anomaly's scores dip inside it, and a single level cuts it into pieces.
+    struct Threshold: Sendable, Equatable {
+        let seed: Float
+        let grow: Float
+    }
 
+    /// The levels tried when calibrating: seeds at 0.3...0.8 of the peak, growing down to all, 3/4 or 1/2 of it.
+    static let thresholdCandidates: [Threshold] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8].flatMap { seed in
+        [1, 0.75, 0.5].map { Threshold(seed: seed, grow: seed * $0) }
+    }
+    /// Below this peak score an image shows no anomaly at all (a blank page, a normal screen).
+    static let evidenceFloor: Float = 0.25
+
+    /// Keyed by layout id, as are `pieces` and `thresholds`.
     let scorers: [String: BoostedTrees]
-    /// Per anomaly type, the most separate groups its layouts' anomaly regions have: the detector keeps that
-    /// many regions (the heaviest by score), a prior on the anomaly's shape, not on its position.
+    /// Per layout, how many separate groups its anomaly region has: the detector keeps that many regions (the
+    /// heaviest by score), a prior on the anomaly's shape, not on its position.
     let pieces: [String: Int]
-    let thresholds: [String: Float]
+    /// Per layout, the calibrated levels.
+    let thresholds: [String: Threshold]
 
-    /// The anomaly types this detector can look for.
-    public var anomalyTypes: [String] { scorers.keys.sorted() }
+    /// The layouts this detector can look for.
+    public var layoutIDs: [String] { scorers.keys.sorted() }
 
-    /// Trains one scorer per anomaly type found in `screens`, then calibrates each type's threshold for the
-    /// best mean IoU on those same training screens.
+    /// Trains one scorer per layout found in `screens`, then calibrates each layout's threshold for the best
+    /// mean IoU on those same training screens.
     public static func train(on screens: [LabelledScreen]) throws -> AnomalyRegionDetector {
         var rows: [String: [[Float]]] = [:], targets: [String: [Float]] = [:], pieces: [String: Int] = [:]
         for screen in screens {
@@ -36,35 +53,35 @@ public struct AnomalyRegionDetector: Sendable {
             let features = PixelFeatures(try ColourPlanes(work))
             let inside = RegionOverlap.mask(target(screen.layout, width: work.width, height: work.height), width: work.width, height: work.height)
             let parts = ConnectedRegions.boxes(inside, width: work.width, height: work.height, minArea: 1).count
-            pieces[screen.layout.anomalyType] = max(pieces[screen.layout.anomalyType] ?? 1, parts)
+            pieces[screen.layout.id] = max(pieces[screen.layout.id] ?? 1, parts)
             var rng = SeededRandom(seed: screen.seed, key: 0xDE7EC7)
             let positives = inside.indices.filter { inside[$0] }, negatives = inside.indices.filter { !inside[$0] }
             for (pixels, label) in [(positives, Float(1)), (negatives, Float(0))] where !pixels.isEmpty {
                 for _ in 0..<min(samplesPerClass, pixels.count) {
-                    rows[screen.layout.anomalyType, default: []].append(features.row(rng.pick(pixels)))
-                    targets[screen.layout.anomalyType, default: []].append(label)
+                    rows[screen.layout.id, default: []].append(features.row(rng.pick(pixels)))
+                    targets[screen.layout.id, default: []].append(label)
                 }
             }
         }
         var scorers: [String: BoostedTrees] = [:]
-        for (type, typeRows) in rows {
-            scorers[type] = try BoostedTrees(rows: typeRows, targets: targets[type] ?? [])
+        for (layout, layoutRows) in rows {
+            scorers[layout] = try BoostedTrees(rows: layoutRows, targets: targets[layout] ?? [])
         }
         let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:])
         return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: try uncalibrated.calibrated(on: screens))
     }
 
-    /// Per type, the candidate threshold with the best mean training IoU.
-    private func calibrated(on screens: [LabelledScreen]) throws -> [String: Float] {
+    /// Per layout, the candidate threshold with the best mean training IoU.
+    private func calibrated(on screens: [LabelledScreen]) throws -> [String: Threshold] {
         var totals: [String: [Double]] = [:]
         for screen in screens {
-            let type = screen.layout.anomalyType
-            let map = try scoreMap(screen.image, anomalyType: type)
+            let id = screen.layout.id
+            let map = try scoreMap(screen.image, layoutID: id)
             let truth = Self.target(screen.layout, width: map.width, height: map.height)
             let ious = Self.thresholdCandidates.map { threshold in
-                RegionOverlap.iou(regions(map, anomalyType: type, threshold: threshold), truth, width: map.width, height: map.height)
+                RegionOverlap.iou(regions(map, layoutID: id, threshold: threshold), truth, width: map.width, height: map.height)
             }
-            totals[type] = zip(totals[type] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
+            totals[id] = zip(totals[id] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
         }
         return totals.mapValues { sums in
             Self.thresholdCandidates[sums.indices.max { sums[$0] < sums[$1] } ?? 0]
@@ -79,11 +96,11 @@ public struct AnomalyRegionDetector: Sendable {
         return BoxGrouping.merge(boxes, width: width, height: height)
     }
 
-    /// The anomaly boxes found in `image`, in its own pixels.
-    public func detect(_ image: RGBAImage, anomalyType: String) throws -> [PixelRect] {
-        let map = try scoreMap(image, anomalyType: anomalyType)
+    /// The boxes of `layout`'s anomaly found in `image`, in its own pixels.
+    public func detect(_ image: RGBAImage, layout: Layout) throws -> [PixelRect] {
+        let map = try scoreMap(image, layoutID: layout.id)
         let (sx, sy) = (Double(image.width) / Double(map.width), Double(image.height) / Double(map.height))
-        return regions(map, anomalyType: anomalyType, threshold: thresholds[anomalyType] ?? 0.5).map { box in
+        return regions(map, layoutID: layout.id, threshold: thresholds[layout.id] ?? Threshold(seed: 0.5, grow: 0.5)).map { box in
             let x0 = Int((Double(box.x) * sx).rounded()), y0 = Int((Double(box.y) * sy).rounded())
             let x1 = Int((Double(box.maxX) * sx).rounded()), y1 = Int((Double(box.maxY) * sy).rounded())
             return PixelRect(x: x0, y: y0, w: x1 - x0, h: y1 - y0)
@@ -92,7 +109,7 @@ public struct AnomalyRegionDetector: Sendable {
 
     /// Layout adherence of one image: IoU of the detected region with the layout's anomaly region.
     public func adherence(_ image: RGBAImage, layout: Layout) throws -> Double {
-        let found = try detect(image, anomalyType: layout.anomalyType)
+        let found = try detect(image, layout: layout)
         return RegionOverlap.iou(found, Self.target(layout, width: image.width, height: image.height), width: image.width, height: image.height)
     }
 
@@ -103,9 +120,9 @@ public struct AnomalyRegionDetector: Sendable {
         let scores: [Float]
     }
 
-    private func scoreMap(_ image: RGBAImage, anomalyType: String) throws -> ScoreMap {
-        guard let scorer = scorers[anomalyType] else {
-            throw QualityError("the detector knows no anomaly type '\(anomalyType)' (known: \(anomalyTypes.joined(separator: ", ")))")
+    private func scoreMap(_ image: RGBAImage, layoutID: String) throws -> ScoreMap {
+        guard let scorer = scorers[layoutID] else {
+            throw QualityError("the detector was not trained on layout '\(layoutID)' (known: \(layoutIDs.joined(separator: ", ")))")
         }
         let work = try image.downsampled(toWidth: Self.workingWidth)
         let features = PixelFeatures(try ColourPlanes(work))
@@ -115,11 +132,14 @@ public struct AnomalyRegionDetector: Sendable {
     }
 
     /// The kept region boxes of a score map, at the working size.
-    private func regions(_ map: ScoreMap, anomalyType: String, threshold: Float) -> [PixelRect] {
+    private func regions(_ map: ScoreMap, layoutID: String, threshold: Threshold) -> [PixelRect] {
+        let peak = map.scores.max() ?? 0
+        guard peak >= Self.evidenceFloor else { return [] }
+        let (seed, grow) = (max(Self.evidenceFloor, threshold.seed * peak), max(Self.evidenceFloor, threshold.grow * peak))
         let minArea = max(1, Int(Self.minAreaFraction * Double(map.width * map.height)))
-        let found = ConnectedRegions.regions(map.scores.map { $0 > threshold }, weights: map.scores, width: map.width, height: map.height,
-                                             minArea: minArea)
+        let found = ConnectedRegions.regions(map.scores.map { $0 > grow }, weights: map.scores, width: map.width, height: map.height,
+                                             minArea: minArea).filter { $0.peak > seed }
         let grouped = BoxGrouping.merge(found.map { ($0.rect, $0.mass) }, width: map.width, height: map.height)
-        return grouped.sorted { $0.weight > $1.weight }.prefix(pieces[anomalyType] ?? 1).map(\.rect)
+        return grouped.sorted { $0.weight > $1.weight }.prefix(pieces[layoutID] ?? 1).map(\.rect)
     }
 }

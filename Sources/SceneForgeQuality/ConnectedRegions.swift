@@ -7,6 +7,8 @@ enum ConnectedRegions {
         let area: Int
         /// The sum of the weights of its pixels (its area when there are none).
         let mass: Double
+        /// The largest weight of its pixels (1 when there are none).
+        let peak: Float
     }
 
     /// Bounding boxes of the components of `mask` with at least `minArea` pixels, largest first.
@@ -20,7 +22,7 @@ enum ConnectedRegions {
         var found: [Region] = []
         var stack: [Int] = []
         for start in 0..<(width * height) where mask[start] && label[start] < 0 {
-            var (x0, y0, x1, y1, area, mass) = (width, height, 0, 0, 0, 0.0)
+            var (x0, y0, x1, y1, area, mass, peak) = (width, height, 0, 0, 0, 0.0, -Float.infinity)
             label[start] = Int32(found.count)
             stack.append(start)
             while let p = stack.popLast() {
@@ -28,13 +30,14 @@ enum ConnectedRegions {
                 (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
                 area += 1
                 mass += Double(weights?[p] ?? 1)
+                peak = max(peak, weights?[p] ?? 1)
                 for q in [x > 0 ? p - 1 : -1, x + 1 < width ? p + 1 : -1, y > 0 ? p - width : -1, y + 1 < height ? p + width : -1]
                 where q >= 0 && mask[q] && label[q] < 0 {
                     label[q] = Int32(found.count)
                     stack.append(q)
                 }
             }
-            found.append(Region(rect: PixelRect(x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1), area: area, mass: mass))
+            found.append(Region(rect: PixelRect(x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1), area: area, mass: mass, peak: peak))
         }
         return found.filter { $0.area >= minArea }.sorted { $0.mass > $1.mass }
     }

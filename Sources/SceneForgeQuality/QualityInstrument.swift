@@ -53,6 +53,9 @@ public struct QualityInstrument: Sendable {
     public let anomalyClassifier: ScreenClassifier
     public let themeClassifier: ScreenClassifier
     public let selfCheck: QualityFigures
+    /// The detector's mean IoU per layout on the held-out screens softened (`Softening`): how far it can be
+    /// trusted on an image drawn with less contrast than the renderer's.
+    public let softenedAdherence: [String: Double]
 
     /// Training seeds and held-out seeds must not overlap.
     public static func train(layouts: [Layout], styles: [AppStyle] = AppStyle.builtIn, trainingSeeds: [UInt64] = [1, 2, 3],
@@ -62,16 +65,22 @@ public struct QualityInstrument: Sendable {
         }
         let training = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: trainingSeeds)
         let heldOut = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: heldOutSeeds)
-        let detector = try AnomalyRegionDetector.train(on: training)
+        let detector = try AnomalyRegionDetector.train(on: training + Softening.soften(training))
         let anomaly = try ScreenClassifier.train(.anomalyType, on: training)
         let theme = try ScreenClassifier.train(.themeColour, on: training, penalty: 0.1)
         let partial = QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme,
                                         selfCheck: QualityFigures(adherence: [:], anomalyRecognition: 0, themeConfusion: ThemeConfusion(),
-                                                                  styleConfusion: nil, diversity: 0))
+                                                                  styleConfusion: nil, diversity: 0),
+                                        softenedAdherence: [:])
         // The renderer's own seed-to-seed diversity: one prompt (layout + style), the held-out seeds and one more.
         let check = try partial.measure(heldOut.map { GeneratedScreen(image: $0.image, layout: $0.layout, style: $0.style, seed: $0.seed) },
                                         diversityGroups: try rendererDiversityGroups(layouts: layouts, styles: styles))
-        return QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme, selfCheck: check)
+        var softened: [String: [Double]] = [:]
+        for screen in try Softening.soften(heldOut) {
+            softened[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout))
+        }
+        return QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme, selfCheck: check,
+                                 softenedAdherence: softened.mapValues { $0.reduce(0, +) / Double($0.count) })
     }
 
     /// Per layout, three seeds of one style (styles rotate over layouts), as the generated sets are drawn.

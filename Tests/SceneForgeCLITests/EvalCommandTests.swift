@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeImaging
 import Testing
 
 /// `sceneforge eval` end to end on the embedded default model, on a small sample (two layouts, two seeds).
@@ -9,18 +10,32 @@ struct EvalCommandTests {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(["eval", "--model", model, "--layouts", "toast,centre_modal", "--seeds", "2",
-                                            "--save-images", folder.path])
+                                            "--control-scale", "1.25", "--save-images", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
         // The embedded model has its own layout ControlNet, which eval uses unless told --no-control.
-        for line in ["held-out renderer screens", "controlnet: each image is generated under its layout's segmentation control",
+        for line in ["held-out renderer screens", "detector on the same screens softened", "controlnet: each image is generated under its layout's segmentation control",
                      "generated 4 images (128x256, 8 steps)", "(a) layout adherence", "      centre_modal", "      toast",
                      "(b) anomaly type recognised", "(b) theme colour recognised",
                      "      per theme: ", "(c) 24 style-referenced images", "(c) style reference recognised: ", "(d) diversity"] {
             #expect(result.stdout.contains(line), "missing '\(line)' in:\n\(result.stdout)")
         }
-        // The 4 layout images, then bar (c)'s: a reference per app style and its images at scales 1 and 0 on both seeds.
+        // The 4 layout images, each with its detection picture, then bar (c)'s: a reference per app style and its
+        // images at scales 1 and 0 on both seeds.
         let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }
-        #expect(images.filter { !$0.hasPrefix("style-") }.count == 4)
+        #expect(images.filter { !$0.hasPrefix("style-") && !$0.hasSuffix(".boxes.png") }.count == 4)
+        // Each image was generated under its layout's control at the asked scale (its record says so).
+        let record = try #require(try PNGFile.metadata(contentsOf: folder.appendingPathComponent("toast-coffee-navy-1.png")).record)
+        #expect(record.controlLayout == "toast" && record.controlStrength == 1.25, "\(record)")
+        let pictures = images.filter { $0.hasSuffix(".boxes.png") }
+        #expect(pictures.count == 4)
+        // Every picture frames the layout's target region in green.
+        for name in pictures {
+            let picture = try PNGFile.read(contentsOf: folder.appendingPathComponent(name))
+            let green = (0..<(picture.width * picture.height)).filter {
+                picture.pixels[4 * $0] == 0 && picture.pixels[4 * $0 + 1] == 220 && picture.pixels[4 * $0 + 2] == 0
+            }
+            #expect(green.count > 20, "\(name) has \(green.count) target-frame pixels")
+        }
         #expect(images.filter { $0.hasPrefix("style-") && $0.hasSuffix("-reference.png") }.count == 12)
         #expect(images.filter { $0.hasPrefix("style-") && ($0.contains("-scale1-") || $0.contains("-scale0-")) }.count == 48, "\(images.sorted())")
     }
@@ -39,5 +54,7 @@ struct EvalCommandTests {
         #expect(seeds.status != 0 && seeds.stderr.contains("--seeds must be at least 2"), "\(seeds.stderr)")
         let layout = try CommandRunner.run(["eval", "--model", model, "--layouts", "toast,nope"])
         #expect(layout.status != 0 && layout.stderr.contains("unknown layout 'nope'"), "\(layout.stderr)")
+        let scale = try CommandRunner.run(["eval", "--model", model, "--control-scale=-1"])
+        #expect(scale.status != 0 && scale.stderr.contains("--control-scale must be a number ≥ 0"), "\(scale.stderr)")
     }
 }

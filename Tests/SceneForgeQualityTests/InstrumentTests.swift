@@ -10,13 +10,43 @@ struct InstrumentTests {
     /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for about half of them
     /// (docs/quality-bars.md lists each). These floors hold the line it does reach, so a regression fails.
     @Test func detectorFindsEveryLayoutsAnomalyRegion() throws {
-        let check = try #require(SharedInstrument.instrument).selfCheck
+        let instrument = try #require(SharedInstrument.instrument)
+        let check = instrument.selfCheck
         #expect(check.adherence.count == SharedInstrument.catalog?.layouts.count)
         for (layout, iou) in check.adherence.sorted(by: { $0.key < $1.key }) {
-            #expect(iou >= 0.6, "held-out mean IoU of layout \(layout) is \(iou)")
+            #expect(iou >= 0.65, "held-out mean IoU of layout \(layout) is \(iou)")
         }
-        #expect(check.meanAdherence >= 0.8)
-        #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 8)
+        #expect(check.meanAdherence >= 0.84)
+        #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 9)
+        // The same held-out screens softened, as a generator draws them.
+        #expect(instrument.softenedAdherence.count == check.adherence.count)
+        #expect(instrument.softenedAdherence.values.reduce(0, +) / Double(instrument.softenedAdherence.count) >= 0.78)
+    }
+
+    @Test func aFadedAnomalyIsFoundWhereTheCrispOneIs() throws {
+        // Thresholds are shares of the image's own peak score: at a third of the contrast every score is lower, and
+        // a fixed level loses much of the anomaly (with fixed levels the faded screens kept 0.57 of the IoU; with
+        // relative ones 0.72, summed over every layout).
+        let instrument = try #require(SharedInstrument.instrument)
+        let catalog = try #require(SharedInstrument.catalog)
+        var crisp = 0.0, faded = 0.0
+        for layout in catalog.layouts {
+            let image = try ScreenRenderer(style: try AppStyle.named("food-blue")).render(layout, seed: 78, width: 128, height: 256)
+            crisp += try instrument.detector.adherence(image, layout: layout)
+            faded += try instrument.detector.adherence(Self.fade(image, keeping: 0.35), layout: layout)
+        }
+        #expect(faded >= 0.65 * crisp, "faded \(faded) vs crisp \(crisp), summed over layouts")
+    }
+
+    /// Every pixel moved to `share` of its distance from the page colour (each channel's median).
+    static func fade(_ image: RGBAImage, keeping share: Float) throws -> RGBAImage {
+        let planes = try ColourPlanes(image)
+        var pixels = image.pixels
+        for (channel, plane) in [planes.red, planes.green, planes.blue].enumerated() {
+            let page = ColourPlanes.median(plane)
+            for i in plane.indices { pixels[4 * i + channel] = UInt8((255 * (page + share * (plane[i] - page))).rounded()) }
+        }
+        return try RGBAImage(width: image.width, height: image.height, pixels: pixels)
     }
 
     @Test func classifiersRecogniseHeldOutScreens() throws {
@@ -32,7 +62,7 @@ struct InstrumentTests {
         let instrument = try #require(SharedInstrument.instrument)
         let layout = try #require(SharedInstrument.catalog?.layout(id: "toast"))
         let blank = try RGBAImage(width: 128, height: 256, fill: (r: 245, g: 245, b: 247, a: 255))
-        #expect(try instrument.detector.detect(blank, anomalyType: "toast").isEmpty)
+        #expect(try instrument.detector.detect(blank, layout: layout).isEmpty)
         #expect(try instrument.detector.adherence(blank, layout: layout) == 0)
     }
 

@@ -15,6 +15,37 @@ struct PartsTests {
         #expect(RegionOverlap.iou([PixelRect(x: -5, y: 30, w: 3, h: 3)], a, width: 20, height: 20) == 0)
     }
 
+    @Test func softeningBlursAndFadesTowardsThePageOnly() throws {
+        let layout = try #require(SceneCatalog.builtIn().layout(id: "network_error"))
+        let image = try ScreenRenderer(style: AppStyle.named("shop-orange")).render(layout, seed: 3, width: 128, height: 256)
+        let soft = try Softening.soften(image, seed: 3)
+        #expect(try Softening.soften(image, seed: 3) == soft)
+        let (crisp, faded) = (try ColourPlanes(image), try ColourPlanes(soft))
+        // The page colour stays; every pixel moves towards it, so the spread of luma around it shrinks.
+        #expect(abs(ColourPlanes.median(faded.luma) - ColourPlanes.median(crisp.luma)) < 2.0 / 255)
+        func spread(_ planes: ColourPlanes) -> Float {
+            let page = ColourPlanes.median(planes.luma)
+            return planes.luma.map { abs($0 - page) }.reduce(0, +) / Float(planes.luma.count)
+        }
+        #expect(spread(faded) < 0.9 * spread(crisp) && spread(faded) > 0.3 * spread(crisp), "\(spread(faded)) vs \(spread(crisp))")
+        // Edges blur: neighbouring pixels differ less.
+        func edges(_ planes: ColourPlanes) -> Float {
+            (0..<(planes.luma.count - 1)).map { abs(planes.luma[$0 + 1] - planes.luma[$0]) }.reduce(0, +)
+        }
+        #expect(edges(faded) < 0.7 * edges(crisp))
+    }
+
+    @Test func overlayFramesTheTargetAndTheDetection() throws {
+        let image = try RGBAImage(width: 20, height: 20, fill: (r: 255, g: 255, b: 255, a: 255))
+        let out = DetectionOverlay.draw(image, target: [PixelRect(x: 2, y: 2, w: 6, h: 6)], detected: [PixelRect(x: 7, y: 10, w: 30, h: 4)])
+        func colour(_ x: Int, _ y: Int) -> [UInt8] { Array(out.pixels[(4 * (y * 20 + x))..<(4 * (y * 20 + x) + 3)]) }
+        #expect(colour(2, 2) == [0, 220, 0] && colour(7, 5) == [0, 220, 0])
+        #expect(colour(4, 4) == [255, 255, 255], "inside a frame is the image")
+        // The detected box runs off the image: clipped, its right edge on the last column.
+        #expect(colour(7, 10) == [255, 0, 0] && colour(19, 12) == [255, 0, 0] && colour(12, 12) == [255, 255, 255])
+        #expect(DetectionOverlay.draw(image, target: [PixelRect(x: 30, y: 30, w: 4, h: 4)], detected: []) == image)
+    }
+
     @Test func ridgeRegressionRecoversALinearRule() throws {
         // y = 2a − b + 0.5 exactly; a lightly penalised fit predicts it to 1e-3.
         var rows: [[Float]] = [], targets: [[Float]] = []

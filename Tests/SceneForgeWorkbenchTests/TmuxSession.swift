@@ -34,7 +34,10 @@ final class TmuxSession {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }
 
-    func capture() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+    /// The screen's text; with `history`, the lines scrolled off the top too.
+    func capture(history: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p", "-t", name] + (history ? ["-S", "-"] : []))
+    }
 
     /// The pid of the pane's first process (the shell running the command).
     func panePID() throws -> Int32 {
@@ -45,11 +48,11 @@ final class TmuxSession {
 
     /// Polls the screen until `matches` holds; returns that screen. Throws with the last screen after `timeout`.
     @discardableResult
-    func waitFor(_ what: String, timeout: Double = 30, _ matches: (String) -> Bool) throws -> String {
+    func waitFor(_ what: String, timeout: Double = 30, history: Bool = false, _ matches: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
-            screen = try capture()
+            screen = try capture(history: history)
             if matches(screen) { return screen }
             usleep(50_000)
         }
@@ -68,6 +71,9 @@ final class TmuxSession {
 
     /// Runs a command with posix_spawn and waitpid. Not Foundation's Process: `new-session` forks the tmux server,
     /// which inherits Process's exit-monitoring descriptor, so `waitUntilExit` would wait for the server's end.
+    /// The child starts with no signals blocked and the usual ones at their defaults: the test runner's threads
+    /// block SIGCHLD and SIGTERM, and a tmux server that inherited that mask never reaped its pane nor obeyed
+    /// `kill-server`, so every session's server outlived the test run.
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
         let outputPath = NSTemporaryDirectory() + "tmux-out-\(UUID().uuidString)"
@@ -80,8 +86,18 @@ final class TmuxSession {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t(), defaults = sigset_t()
+        sigemptyset(&unblocked)
+        sigemptyset(&defaults)
+        for signal in [SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw TestFailure("cannot run \(arguments[0]): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -169,7 +169,9 @@ final class Session {
 
     /// After quitting: the exit status and that the terminal is back in cooked mode with echo.
     func expectCleanExit() throws {
-        let screen = try tmux.waitFor("the exit report", timeout: 15) { $0.contains("__MODES ") && $0.contains("echo") }
+        // With the scrollback: the workbench leaves the cursor on the last row, so tmux's "Pane is dead" line
+        // scrolls the exit status off the screen.
+        let screen = try tmux.waitFor("the exit report", timeout: 15, history: true) { $0.contains("__MODES ") && $0.contains("echo") }
         #expect(screen.contains("__EXITED 0"), "the workbench did not exit 0:\n\(screen)")
         #expect(screen.contains("__MODES icanon echo"), "the terminal is not back in canonical mode with echo:\n\(screen)")
         #expect(!screen.contains("F2 Compose"), "the workbench's screen was left behind:\n\(screen)")

@@ -1,0 +1,30 @@
+import SceneForgeImaging
+import SceneForgeScenes
+
+/// A picture of one adherence measurement: the image with the layout's target region outlined in green and the
+/// detector's boxes in red, so a low IoU can be read at a glance (`eval --save-images` writes one per image).
+public enum DetectionOverlay {
+    public static let targetColour: (UInt8, UInt8, UInt8) = (0, 220, 0)
+    public static let detectedColour: (UInt8, UInt8, UInt8) = (255, 0, 0)
+
+    public static func draw(_ image: RGBAImage, target: [PixelRect], detected: [PixelRect]) -> RGBAImage {
+        var out = image
+        for box in target { outline(&out, box, targetColour) }
+        // Detected last: where the two coincide, the detector's box is the one on top.
+        for box in detected { outline(&out, box, detectedColour) }
+        return out
+    }
+
+    /// A one-pixel frame just inside `box`, clipped to the image.
+    private static func outline(_ image: inout RGBAImage, _ box: PixelRect, _ colour: (UInt8, UInt8, UInt8)) {
+        let x0 = max(0, box.x), y0 = max(0, box.y)
+        let x1 = min(image.width, box.x + box.w) - 1, y1 = min(image.height, box.y + box.h) - 1
+        guard x0 <= x1, y0 <= y1 else { return }
+        func paint(_ x: Int, _ y: Int) {
+            let i = 4 * (y * image.width + x)
+            (image.pixels[i], image.pixels[i + 1], image.pixels[i + 2], image.pixels[i + 3]) = (colour.0, colour.1, colour.2, 255)
+        }
+        for x in x0...x1 { paint(x, y0); paint(x, y1) }
+        for y in y0...y1 { paint(x0, y); paint(x1, y) }
+    }
+}
