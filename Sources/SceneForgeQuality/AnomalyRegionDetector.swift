@@ -30,7 +30,7 @@ public struct AnomalyRegionDetector: Sendable {
     static let thresholdCandidates: [Threshold] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8].flatMap { seed in
         [1, 0.75, 0.5].map { Threshold(seed: seed, grow: seed * $0) }
     }
-    /// Below this peak score an image shows no anomaly at all (a blank page, a normal screen).
+    /// Below this peak score an image shows no anomaly at all (a blank page stays under it: test).
     static let evidenceFloor: Float = 0.25
 
     /// Keyed by layout id, as are `pieces` and `thresholds`.
