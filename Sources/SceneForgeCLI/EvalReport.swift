@@ -39,12 +39,11 @@ struct EvalReport {
         func perLayout(_ ious: [String: Double]) -> String {
             ious.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ")
         }
-        let softened = instrument.softenedAdherence.values
         return String(format: "  detector mean IoU %.3f (worst layout %.3f), anomaly type %.3f, theme colour %.3f, renderer diversity %.3f",
                       check.meanAdherence, check.worstAdherence, check.anomalyRecognition, check.themeRecognition, check.diversity)
             + "\n  detector IoU per layout: " + perLayout(check.adherence)
             + String(format: "\n  detector on the same screens softened (blur, less contrast): mean IoU %.3f (worst layout %.3f)",
-                     softened.reduce(0, +) / Double(max(softened.count, 1)), softened.min() ?? 0)
+                     QualityFigures.mean(instrument.softenedAdherence), QualityFigures.worst(instrument.softenedAdherence))
             + "\n  softened, per layout: " + perLayout(instrument.softenedAdherence)
     }
 

@@ -42,8 +42,15 @@ public struct QualityFigures: Sendable {
     public var diversity: Double
 
     /// The worst layout's mean IoU (every layout must reach the bar).
-    public var worstAdherence: Double { adherence.values.min() ?? 0 }
-    public var meanAdherence: Double { adherence.isEmpty ? 0 : adherence.values.reduce(0, +) / Double(adherence.count) }
+    public var worstAdherence: Double { Self.worst(adherence) }
+    public var meanAdherence: Double { Self.mean(adherence) }
+
+    /// The lowest of per-layout IoUs (0 for none).
+    public static func worst(_ adherence: [String: Double]) -> Double { adherence.values.min() ?? 0 }
+    /// The mean of per-layout IoUs (0 for none).
+    public static func mean(_ adherence: [String: Double]) -> Double {
+        adherence.isEmpty ? 0 : adherence.values.reduce(0, +) / Double(adherence.count)
+    }
 }
 
 /// The detector and the two classifiers, trained together on renderer output; `selfCheck` holds their
@@ -75,12 +82,9 @@ public struct QualityInstrument: Sendable {
         // The renderer's own seed-to-seed diversity: one prompt (layout + style), the held-out seeds and one more.
         let check = try partial.measure(heldOut.map { GeneratedScreen(image: $0.image, layout: $0.layout, style: $0.style, seed: $0.seed) },
                                         diversityGroups: try rendererDiversityGroups(layouts: layouts, styles: styles))
-        var softened: [String: [Double]] = [:]
-        for screen in try Softening.soften(heldOut) {
-            softened[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout))
-        }
+        let softened = try partial.adherence(Softening.soften(heldOut).map { ($0.image, $0.layout) })
         return QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme, selfCheck: check,
-                                 softenedAdherence: softened.mapValues { $0.reduce(0, +) / Double($0.count) })
+                                 softenedAdherence: softened)
     }
 
     /// Per layout, three seeds of one style (styles rotate over layouts), as the generated sets are drawn.
@@ -95,16 +99,19 @@ public struct QualityInstrument: Sendable {
     /// (c) needs a style adapter and is left nil here.
     public func measure(_ screens: [GeneratedScreen], diversityGroups: [[RGBAImage]]) throws -> QualityFigures {
         guard !screens.isEmpty else { throw QualityError("no generated images to measure") }
-        var ious: [String: [Double]] = [:]
         var anomalyHits = 0
-        for screen in screens {
-            ious[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout))
-            if try anomalyClassifier.classify(screen.image) == screen.layout.anomalyType { anomalyHits += 1 }
-        }
+        for screen in screens where try anomalyClassifier.classify(screen.image) == screen.layout.anomalyType { anomalyHits += 1 }
         let diversities = try diversityGroups.filter { $0.count >= 2 }.map { try Diversity.meanPairwise($0) }
         return QualityFigures(
-            adherence: ious.mapValues { $0.reduce(0, +) / Double($0.count) },
+            adherence: try adherence(screens.map { ($0.image, $0.layout) }),
             anomalyRecognition: Double(anomalyHits) / Double(screens.count), themeConfusion: try themeConfusion(screens),
             styleConfusion: nil, diversity: diversities.isEmpty ? 0 : diversities.reduce(0, +) / Double(diversities.count))
+    }
+
+    /// The detector's mean IoU per layout id over `screens`.
+    func adherence(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: Double] {
+        var ious: [String: [Double]] = [:]
+        for screen in screens { ious[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout)) }
+        return ious.mapValues { $0.reduce(0, +) / Double($0.count) }
     }
 }

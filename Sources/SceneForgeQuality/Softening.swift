@@ -18,14 +18,20 @@ public enum Softening {
         var rng = SeededRandom(seed: seed, key: 0x50F7E4)
         let radius = max(1, rng.int(radii) * image.width / 128)
         let keep = Float(rng.uniform(contrast))
+        return try fade(image, keeping: keep, blurRadius: radius)
+    }
+
+    /// Every pixel moved to `share` of its distance from the page colour (each channel's median), after a box
+    /// blur of `blurRadius` pixels (0: none).
+    public static func fade(_ image: RGBAImage, keeping share: Float, blurRadius: Int = 0) throws -> RGBAImage {
         let planes = try ColourPlanes(image)
         let (w, h) = (image.width, image.height)
         var pixels = image.pixels
         for (channel, plane) in [planes.red, planes.green, planes.blue].enumerated() {
             let page = ColourPlanes.median(plane)
-            let blurred = SummedArea(plane, width: w, height: h).means(radius: radius)
+            let source = blurRadius > 0 ? SummedArea(plane, width: w, height: h).means(radius: blurRadius) : plane
             for i in 0..<(w * h) {
-                let value = page + keep * (blurred[i] - page)
+                let value = page + share * (source[i] - page)
                 pixels[4 * i + channel] = UInt8(max(0, min(255, (value * 255).rounded())))
             }
         }

@@ -33,20 +33,9 @@ struct InstrumentTests {
         for layout in catalog.layouts {
             let image = try ScreenRenderer(style: try AppStyle.named("food-blue")).render(layout, seed: 78, width: 128, height: 256)
             crisp += try instrument.detector.adherence(image, layout: layout)
-            faded += try instrument.detector.adherence(Self.fade(image, keeping: 0.35), layout: layout)
+            faded += try instrument.detector.adherence(Softening.fade(image, keeping: 0.35), layout: layout)
         }
         #expect(faded >= 0.65 * crisp, "faded \(faded) vs crisp \(crisp), summed over layouts")
-    }
-
-    /// Every pixel moved to `share` of its distance from the page colour (each channel's median).
-    static func fade(_ image: RGBAImage, keeping share: Float) throws -> RGBAImage {
-        let planes = try ColourPlanes(image)
-        var pixels = image.pixels
-        for (channel, plane) in [planes.red, planes.green, planes.blue].enumerated() {
-            let page = ColourPlanes.median(plane)
-            for i in plane.indices { pixels[4 * i + channel] = UInt8((255 * (page + share * (plane[i] - page))).rounded()) }
-        }
-        return try RGBAImage(width: image.width, height: image.height, pixels: pixels)
     }
 
     @Test func classifiersRecogniseHeldOutScreens() throws {
