@@ -18,7 +18,8 @@ struct Train: ParsableCommand {
     @Flag(help: "Continue from OUTPUT/checkpoints/latest.safetensors (bit-identical to an uninterrupted run).") var resume = false
     @Option(name: .customLong("max-steps"), help: "Stop after this many optimiser steps in this invocation (checkpointed; continue with --resume).")
     var maxSteps: Int?
-    @Option(help: "Export folder (default: OUTPUT/model).") var export: String?
+    @Option(help: "Export folder (default: OUTPUT/model); named with --max-steps, it also gets a snapshot of a run that stops early.")
+    var export: String?
     @Option(name: .customLong("thumbnail-width"), help: "Terminal columns of the preview thumbnails (0: none).") var thumbnailWidth = 24
     @Flag(help: "No progress bar.") var quiet = false
 
@@ -67,6 +68,11 @@ struct Train: ParsableCommand {
         bar.clear()
         if trainer.stage != .done {
             print("stopped at \(trainer.stage.rawValue) step \(trainer.stageStep); checkpoint \(trainer.checkpointURL.path) (continue with --resume)")
+            // A named export folder gets a snapshot of the weights so far, to measure a run while it is under way.
+            if let export {
+                try trainer.export(to: URL(fileURLWithPath: export), dtype: .float16)
+                print("exported a snapshot to \(export) (EMA weights so far, float16)")
+            }
             return
         }
         let exportURL = export.map { URL(fileURLWithPath: $0) } ?? outputURL.appendingPathComponent("model")

@@ -118,6 +118,7 @@ public final class SmallModel {
         v.blockOutChannels = c.vae.blockOutChannels
         v.layersPerBlock = c.vae.layersPerBlock
         v.normNumGroups = c.vae.normNumGroups
+        v.latentChannels = c.vae.latentChannels
         v.sampleSize = max(c.data.width, c.data.height)
         return v
     }
@@ -137,6 +138,7 @@ public final class SmallModel {
 
     static func transformerConfig(_ c: TrainingConfig) -> ZImageTransformerConfig {
         var z = ZImageTransformerConfig.zImageTurbo
+        z.inChannels = c.vae.latentChannels
         z.dim = c.transformer.dim
         z.nLayers = c.transformer.layers
         z.nRefinerLayers = c.transformer.refinerLayers

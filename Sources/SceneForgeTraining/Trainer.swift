@@ -207,6 +207,9 @@ public final class Trainer {
         }
         parameters = nil
         stageStep = 0
+        // The VAE is frozen from here on: its latents are measured now, so that a run which trains the VAE alone
+        // exports them and a later run on that folder (vae.steps = 0) starts from the right normalisation.
+        if stage == .vae { latentNormalization = try LatentNormalization.measure(vae: model.vae, data: data) }
         let order = TrainingStage.allCases
         stage = Self.firstStage(from: order[min((order.firstIndex(of: stage) ?? 0) + 1, order.count - 1)], config: config)
         try saveCheckpoint()

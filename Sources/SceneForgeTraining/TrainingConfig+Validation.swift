@@ -35,6 +35,7 @@ extension TrainingConfig {
             throw fail("vae.block_out_channels", "entry \(bad) is not a positive multiple of vae.norm_num_groups (\(vae.normNumGroups))")
         }
         try positive(vae.layersPerBlock, "vae.layers_per_block")
+        try positive(vae.latentChannels, "vae.latent_channels")
         guard vae.klWeight >= 0 else { throw fail("vae.kl_weight", "must not be negative (got \(vae.klWeight))") }
         guard vae.l1Weight >= 0 else { throw fail("vae.l1_weight", "must not be negative (got \(vae.l1Weight))") }
         if vae.decoderOnly, initFrom == nil {

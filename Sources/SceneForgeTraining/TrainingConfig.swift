@@ -44,6 +44,9 @@ public struct TrainingConfig: Equatable, Sendable {
         public var blockOutChannels = [32, 64, 64, 64]
         public var layersPerBlock = 1
         public var normNumGroups = 16
+        /// Channels of the latent (FLUX's 16 by default). More channels keep more of each 8×8 cell (an edit's
+        /// pixels outside its mask are the VAE's round trip); the transformer's input width follows.
+        public var latentChannels = 16
         public var klWeight = 1e-6
         /// Weight of the L1 term next to the L2 term of the reconstruction loss.
         public var l1Weight = 1.0

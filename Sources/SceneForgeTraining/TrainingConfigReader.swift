@@ -28,6 +28,7 @@ struct ConfigReader {
             c.vae.blockOutChannels = try s.ints("block_out_channels") ?? c.vae.blockOutChannels
             c.vae.layersPerBlock = try s.int("layers_per_block") ?? c.vae.layersPerBlock
             c.vae.normNumGroups = try s.int("norm_num_groups") ?? c.vae.normNumGroups
+            c.vae.latentChannels = try s.int("latent_channels") ?? c.vae.latentChannels
             c.vae.klWeight = try s.double("kl_weight") ?? c.vae.klWeight
             c.vae.l1Weight = try s.double("l1_weight") ?? c.vae.l1Weight
             c.vae.crop = try s.int("crop") ?? c.vae.crop

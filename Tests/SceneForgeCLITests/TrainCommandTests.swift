@@ -36,9 +36,15 @@ struct TrainCommandTests {
         try Self.tinyConfig.write(to: config, atomically: true, encoding: .utf8)
         let run = folder.appendingPathComponent("run").path
 
-        let first = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--max-steps", "5", "--quiet"])
+        let snapshot = folder.appendingPathComponent("snapshot").path
+        let first = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--max-steps", "5", "--quiet",
+                                           "--export", snapshot])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("stopped at transformer step 1"))
+        #expect(first.stdout.contains("exported a snapshot to \(snapshot)"), "\(first.stdout)")
+        let fromSnapshot = try CommandRunner.run(["generate", "--model", snapshot, "--prompt", "a toast", "--width", "32",
+                                                  "--height", "64", "--quiet", "--out", folder.appendingPathComponent("snap.png").path])
+        #expect(fromSnapshot.status == 0, "\(fromSnapshot.stderr)")
         let second = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--resume", "--quiet",
                                             "--thumbnail-width", "0"])
         #expect(second.status == 0, "\(second.stderr)")

@@ -68,6 +68,40 @@ struct FineTuneTests {
     }
 }
 
+/// A VAE trained alone (its own run, as the embedded model's stage 1) with a latent width of its own: the export
+/// carries its measured latent normalisation, the transformer's input follows the latent width, and a run that only
+/// trains the transformer on that folder starts from the same normalisation.
+struct VAEAloneTests {
+    @Test func aVAETrainedAloneExportsItsLatentNormalisationAndWidth() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 6, transformerSteps: 0, samples: 4)
+        (config.batchSize, config.vae.latentChannels) = (2, 8)
+        let data = try TrainingSupport.data(config)
+        let output = try TrainingSupport.temporaryFolder("vae-alone")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let vaeRun = try Trainer(config: config, data: data, output: output.appendingPathComponent("vae"))
+        try vaeRun.run()
+        let measured = try #require(vaeRun.latentNormalization)
+        #expect(measured != LatentNormalization(shift: 0, scale: 1))
+        let exported = output.appendingPathComponent("vae-model")
+        try vaeRun.export(to: exported, dtype: .float32)
+        let components = try SmallModel.Components.of(folder: exported)
+        #expect(components.vae.latentChannels == 8 && components.transformer.inChannels == 8)
+        let written = try #require(components.latentNormalization)
+        #expect(abs(written.scale - measured.scale) < 1e-9 && abs(written.shift - measured.shift) < 1e-9)
+
+        var tune = config
+        (tune.initFrom, tune.vae.steps, tune.transformer.steps) = (exported.path, 0, 3)
+        let tuner = try Trainer(config: tune, data: data, output: output.appendingPathComponent("transformer"))
+        #expect(tuner.latentNormalization == written)
+        try tuner.run()
+        let tuned = output.appendingPathComponent("tuned-model")
+        try tuner.export(to: tuned)
+        var request = TextToImageRequest(prompts: [data.samples[0].prompt])
+        (request.width, request.height, request.steps) = (32, 32, 2)
+        #expect(try ZImagePipeline.load(folder: tuned).generate(request).count == 1)
+    }
+}
+
 enum SafeTensorsCheck {
     static func values(_ folder: URL, _ name: String) throws -> [Float] {
         let checkpoint = try SafeTensors.SafeTensorsCheckpoint(url: folder)

@@ -20,6 +20,7 @@ struct TrainingConfigTests {
         steps = 10
         block_out_channels = [16, 32, 32]
         norm_num_groups = 8
+        latent_channels = 32
         [transformer]
         dim = 96
         heads = 4
@@ -30,13 +31,13 @@ struct TrainingConfigTests {
         """
         let json = """
         {"batch_size": 8, "seed": 3, "dtype": "bfloat16",
-         "vae": {"steps": 10, "block_out_channels": [16, 32, 32], "norm_num_groups": 8},
+         "vae": {"steps": 10, "block_out_channels": [16, 32, 32], "norm_num_groups": 8, "latent_channels": 32},
          "transformer": {"dim": 96, "heads": 4, "axes_dims": [8, 8, 8]}, "data": {"width": 48, "height": 96}}
         """
         let a = try TrainingConfig.parse(toml, format: .toml, file: "a.toml")
         let b = try TrainingConfig.parse(json, format: .json, file: "b.json")
         #expect(a == b)
-        #expect(a.batchSize == 8 && a.vae.blockOutChannels == [16, 32, 32] && a.transformer.dim == 96 && a.data.width == 48)
+        #expect(a.batchSize == 8 && a.vae.blockOutChannels == [16, 32, 32] && a.vae.latentChannels == 32 && a.transformer.dim == 96 && a.data.width == 48)
         #expect(a.transformer.steps == TrainingConfig().transformer.steps)
     }
 
@@ -55,6 +56,7 @@ struct TrainingConfigTests {
         #expect(error("[controlnet]\nanomaly_weight = -1")?.field == "controlnet.anomaly_weight")
         #expect(error("[data]\nneutral_captions = 1.5")?.field == "data.neutral_captions")
         #expect(error("[vae]\ncrop = 12")?.field == "vae.crop")
+        #expect(error("[vae]\nlatent_channels = 0")?.field == "vae.latent_channels")
         #expect(error("[vae]\ndecoder_only = true")?.field == "vae.decoder_only")   // no init_from
         #expect(error("[vae]\ndecoder_only = 1")?.field == "vae.decoder_only")          // not a multiple of the scale factor 8
         #expect(error("[vae]\ncrop = 128")?.field == "vae.crop")         // wider than the 64-pixel images
