@@ -1,3 +1,4 @@
+import SceneForgeSynth
 import SceneForgeTorch
 
 extension TrainingConfig {
@@ -101,6 +102,9 @@ extension TrainingConfig {
             throw fail("data.source", "must be \"synth\" or \"layouts\" (got \"\(data.source)\")")
         }
         guard (0...0.25).contains(data.jitter) else { throw fail("data.jitter", "must be in [0, 0.25] (got \(data.jitter))") }
+        if let unknown = data.styles.first(where: { name in !AppStyle.builtIn.contains { $0.name == name } }) {
+            throw fail("data.styles", "'\(unknown)' is not a built-in style (known: \(AppStyle.builtIn.map(\.name).joined(separator: ", ")))")
+        }
         guard (0...1).contains(data.neutralCaptions) else {
             throw fail("data.neutral_captions", "must be a share in [0, 1] (got \(data.neutralCaptions))")
         }

@@ -112,6 +112,9 @@ public struct TrainingConfig: Equatable, Sendable {
         /// transformer also learns to draw a coherent screen from a neutral caption (what a style reference
         /// is used with); 0 keeps every caption styled.
         public var neutralCaptions = 0.0
+        /// The app styles the procedural screens cycle through, by name; a name given twice is drawn twice as often
+        /// (to give the rarer theme colours as many screens as the four blue apps). Empty: every built-in style once.
+        public var styles: [String] = []
         public init() {}
     }
 

@@ -70,6 +70,7 @@ struct ConfigReader {
             c.data.samples = try s.int("samples") ?? c.data.samples
             c.data.jitter = try s.double("jitter") ?? c.data.jitter
             c.data.neutralCaptions = try s.double("neutral_captions") ?? c.data.neutralCaptions
+            c.data.styles = try s.strings("styles") ?? c.data.styles
             try s.refuseUnknown()
         }
         if var s = try top.section("style_adapter") {
@@ -139,6 +140,15 @@ struct Section {
             if let double = element as? Double, double.rounded() == double, abs(double) < 1e15 { return Int(double) }
             throw fail(key, "must be an array of integers (found \(element))")
         }
+    }
+
+    mutating func strings(_ key: String) throws -> [String]? {
+        used.insert(key)
+        guard let value = values[key] else { return nil }
+        guard let array = value as? [Any], let strings = array as? [String] else {
+            throw fail(key, "must be an array of strings (got \(value))")
+        }
+        return strings
     }
 
     mutating func section(_ key: String) throws -> Section? {

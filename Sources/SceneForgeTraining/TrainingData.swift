@@ -90,7 +90,8 @@ public struct TrainingData {
         case "layouts":
             return try layouts(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed)
         default:
-            return try screens(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed,
+            let styles = try d.styles.isEmpty ? AppStyle.builtIn : d.styles.map(AppStyle.named)
+            return try screens(catalog: catalog, styles: styles, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed,
                                anomalyMasks: config.weighsAnomalies, neutralCaptions: d.neutralCaptions)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SceneForgeScenes
+import SceneForgeSynth
 import Testing
 @testable import SceneForgeTraining
 
@@ -79,6 +80,19 @@ struct TrainingConfigTests {
             }
         }
         #expect((8...32).contains(neutral), "\(neutral) of 40 captions are neutral at a share of 0.5")
+    }
+
+    @Test func stylesListChoosesAndWeighsTheScreensStyles() throws {
+        let text = "[data]\nwidth = 32\nheight = 64\nsamples = 51\nstyles = [\"coffee-navy\", \"coffee-navy\", \"pay-green\"]"
+        let config = try TrainingConfig.parse(text, format: .toml, file: "t.toml")
+        #expect(config.data.styles == ["coffee-navy", "coffee-navy", "pay-green"])
+        let data = try TrainingData.make(config, catalog: try SceneCatalog.builtIn())
+        let styles = try ["coffee-navy", "pay-green"].map(AppStyle.named)
+        let counts = styles.map { style in data.samples.filter { $0.prompt.hasPrefix(style.resembles) }.count }
+        // 17 layouts per round: rounds 0 and 1 navy, round 2 green.
+        #expect(counts == [34, 17], "\(counts)")
+        #expect(error("[data]\nstyles = [\"coffee-nav\"]")?.field == "data.styles")
+        #expect(error("[data]\nstyles = [3]")?.field == "data.styles")
     }
 
     @Test func missingFileIsAClearError() {
