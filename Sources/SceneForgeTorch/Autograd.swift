@@ -39,10 +39,16 @@ extension Tensor {
 
 /// Runs `body` with gradient recording off on this thread (inference, optimiser updates),
 /// restoring the previous mode afterwards, even when `body` throws.
-public func withNoGrad<R>(_ body: () throws -> R) throws -> R {
+public func withNoGrad<R>(_ body: () throws -> R) throws -> R { try withGradRecording(false, body) }
+
+/// Runs `body` with gradient recording on (a small optimisation inside an inference pass, such as an
+/// inpaint's latent fit), restoring the previous mode afterwards, even when `body` throws.
+public func withGrad<R>(_ body: () throws -> R) throws -> R { try withGradRecording(true, body) }
+
+private func withGradRecording<R>(_ enabled: Bool, _ body: () throws -> R) throws -> R {
     let api = try TorchRuntime.table
     var previous: Int32 = 1
-    try check(api.set_grad_enabled(0, &previous), "withNoGrad")
+    try check(api.set_grad_enabled(enabled ? 1 : 0, &previous), enabled ? "withGrad" : "withNoGrad")
     defer { _ = api.set_grad_enabled(previous, nil) }
     return try body()
 }

@@ -170,19 +170,27 @@ struct ZImageEngineTests {
         try client.submit(JobSpec(id: "source", prompt: "order page", width: 96, height: 64, steps: 4, seed: 1, output: source))
         try client.submit(JobSpec(id: "edit", prompt: Self.prompt, width: 96, height: 64, steps: 4, seed: 2, output: edited,
                                   extras: ["init": .string(source), "mask": .string("from-layout"), "mask_layout": .string("centre_modal"),
-                                           "strength": .double(0.8), "paste_back": .bool(true), "feather": .int(2)]))
+                                           "strength": .double(0.8), "paste_back": .bool(true), "feather": .int(2),
+                                           "fit_steps": .int(3)]))
         try client.submit(JobSpec(id: "bad", prompt: "x", width: 96, height: 64, steps: 4, seed: 2, extras: ["mask": .string("from-layout")]))
-        try await log.waitForEngineEvent("the bad job", timeout: 120) { isTerminal($0, job: "bad") }
+        try client.submit(JobSpec(id: "unmasked-fit", prompt: "x", width: 96, height: 64, steps: 4, seed: 2,
+                                  extras: ["init": .string(source), "fit_steps": .int(3)]))
+        try await log.waitForEngineEvent("the unmasked fit", timeout: 120) { isTerminal($0, job: "unmasked-fit") }
         guard case .done(let done)? = log.jobEvents("edit").last else { Issue.record("\(log.jobEvents("edit").map(\.type))"); return }
-        #expect(done.record["extra"]?["maskLayout"] == .string("centre_modal") && done.record["extra"]?["pasteBack"] == .string("true"))
+        #expect(done.record["extra"]?["maskLayout"] == .string("centre_modal") && done.record["extra"]?["pasteBack"] == .string("true")
+                && done.record["extra"]?["fitSteps"] == .string("3"))
         #expect(done.record["anomalyBoxes"].map { if case .array(let boxes) = $0 { return !boxes.isEmpty }; return false } == true)
         guard case .failed(let failed)? = log.jobEvents("bad").last else { Issue.record("\(log.jobEvents("bad").map(\.type))"); return }
         #expect(failed.message.contains("a mask needs an init image"))
+        guard case .failed(let unmasked)? = log.jobEvents("unmasked-fit").last else {
+            Issue.record("\(log.jobEvents("unmasked-fit").map(\.type))"); return
+        }
+        #expect(unmasked.message.contains("fit steps need a mask"), "\(unmasked.message)")
 
         let reference = directory + "/generate.png"
         try Self.sceneforge(["generate", "--model", Self.pipelineFolder, "--prompt", Self.prompt, "--width", "96", "--height", "64",
                              "--steps", "4", "--seed", "2", "--init", source, "--mask", "from-layout", "--mask-layout", "centre_modal",
-                             "--strength", "0.8", "--paste-back", "--feather", "2", "-o", reference, "--quiet"])
+                             "--strength", "0.8", "--paste-back", "--feather", "2", "--fit-steps", "3", "-o", reference, "--quiet"])
         let engineImage = try PNGFile.read(contentsOf: URL(fileURLWithPath: edited))
         #expect(Self.maxDifference(engineImage, try PNGFile.read(contentsOf: URL(fileURLWithPath: reference))) <= 2)
         #expect(engineImage != (try PNGFile.read(contentsOf: URL(fileURLWithPath: source))))

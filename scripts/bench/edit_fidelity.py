@@ -33,6 +33,7 @@ def main():
     parser.add_argument("--model", default="models/default")
     parser.add_argument("--width", type=int, default=128)
     parser.add_argument("--height", type=int, default=256)
+    parser.add_argument("--fit-steps", type=int, default=0, help="generate --fit-steps (0: the plain edit)")
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="edit-fidelity-")
@@ -45,7 +46,7 @@ def main():
                         "--out", source_path, "--mask", mask_path], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([args.sceneforge, "generate", "--model", args.model, "--init", source_path, "--mask", mask_path,
                         "--prompt", "centre modal. coupon popup over the order button", "--steps", "8", "--seed", "3",
-                        "--quiet", "-o", edit_path], check=True)
+                        "--fit-steps", str(args.fit_steps), "--quiet", "-o", edit_path], check=True)
         mask = np.asarray(Image.open(mask_path).convert("L")) > 127
         masked_rows = np.where(mask.any(axis=1))[0]
         top, bottom = masked_rows[0], masked_rows[-1] + 1

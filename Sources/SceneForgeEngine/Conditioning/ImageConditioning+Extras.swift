@@ -6,7 +6,7 @@ extension ImageConditioning {
     /// The extras keys this reads; any other key is only copied into the record.
     public static let extrasKeys: Set<String> = [
         "controlnet", "control", "control_style", "control_scale", "control_start", "control_end",
-        "init", "strength", "mask", "mask_layout", "paste_back", "feather", "style", "style_scale",
+        "init", "strength", "mask", "mask_layout", "paste_back", "feather", "fit_steps", "style", "style_scale",
     ]
 
     /// The extras that ask for a style reference (`style`, and `style_scale` when a scale is given), as every front
@@ -40,11 +40,18 @@ extension ImageConditioning {
             }
             feather = Int(whole)
         }
+        var fitSteps = 0
+        if let value = extras["fit_steps"] {
+            guard let whole = value.intValue, (0...100_000).contains(whole) else {
+                throw ConditioningError("field 'job.extras.fit_steps' must be a whole number of steps in 0...100000")
+            }
+            fitSteps = Int(whole)
+        }
         try self.init(controlnet: string("controlnet"), control: string("control"),
                       controlStyle: string("control_style") ?? "segmentation", controlScale: number("control_scale") ?? 0.75,
                       controlStart: number("control_start") ?? 0, controlEnd: number("control_end") ?? 1,
                       initImage: string("init"), strength: number("strength"), mask: string("mask"),
-                      maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather,
+                      maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather, fitSteps: fitSteps,
                       style: string("style"), styleScale: number("style_scale"))
         // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
         // a built-in layout guides the job through the model's own ControlNet when it has one.

@@ -21,6 +21,8 @@ public struct ImageConditioning {
     public var maskLayout: String?
     public var pasteBack: Bool
     public var feather: Int
+    /// Optimiser steps fitting the latents outside the mask to the source after denoising (`ImageEdit.fitSteps`).
+    public var fitSteps: Int
     /// A control the front end wants only where the model has a ControlNet of its own (the workbench's layout
     /// picker): without one, the job runs unguided, as it would on a model that predates ControlNets.
     public var controlIfModelHasControlNet = false
@@ -35,10 +37,10 @@ public struct ImageConditioning {
     public init(controlnet: String? = nil, control: String? = nil, controlStyle: String = "segmentation",
                 controlScale: Double = 0.75, controlStart: Double = 0, controlEnd: Double = 1, initImage: String? = nil,
                 strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil, pasteBack: Bool = false,
-                feather: Int = 0, style: String? = nil, styleScale: Double? = nil) throws {
+                feather: Int = 0, fitSteps: Int = 0, style: String? = nil, styleScale: Double? = nil) throws {
         (self.controlnet, self.control, self.controlStyle, self.controlScale) = (controlnet, control, controlStyle, controlScale)
         (self.controlStart, self.controlEnd, self.strength, self.mask) = (controlStart, controlEnd, strength, mask)
-        (self.maskLayout, self.pasteBack, self.feather, initPath) = (maskLayout, pasteBack, feather, initImage)
+        (self.maskLayout, self.pasteBack, self.feather, self.fitSteps, initPath) = (maskLayout, pasteBack, feather, fitSteps, initImage)
         source = try initImage.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         (stylePath, self.styleScale) = (style, styleScale)
         styleImage = try style.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
@@ -59,6 +61,8 @@ public struct ImageConditioning {
         guard mask == nil || initImage != nil else { throw ConditioningError("a mask needs an init image (the image to inpaint)") }
         guard !pasteBack || mask != nil else { throw ConditioningError("paste-back needs a mask (what to keep is outside it)") }
         guard feather >= 0 else { throw ConditioningError("feather must not be negative (got \(feather))") }
+        guard fitSteps >= 0 else { throw ConditioningError("fit steps must not be negative (got \(fitSteps))") }
+        guard fitSteps == 0 || mask != nil else { throw ConditioningError("fit steps need a mask (they fit what is outside it)") }
     }
 
     public var isEmpty: Bool { control == nil && source == nil && styleImage == nil }
@@ -97,6 +101,10 @@ public struct ImageConditioning {
                 edit.mask = try ZImagePipeline.maskTensor(image)
                 editMask = image
                 prepared.recordExtra["mask"] = mask
+                if fitSteps > 0 {
+                    edit.fitSteps = fitSteps
+                    prepared.recordExtra["fitSteps"] = "\(fitSteps)"
+                }
             }
             request.edit = edit
         }

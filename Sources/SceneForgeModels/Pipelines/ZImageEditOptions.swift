@@ -11,11 +11,15 @@ public struct ImageEdit: Sendable {
     public var strength: Double
     /// Where to regenerate: [1, 1, H, W], 1 = regenerate, 0 = keep (binarized, see `ZImagePipeline.maskTensor`).
     public var mask: Tensor?
+    /// With a mask: after denoising, fit the latents outside the mask to the source for this many optimiser steps,
+    /// so that the decoded image matches the source there (see `LatentFit`); 0 leaves them as the VAE encoded them.
+    public var fitSteps: Int
 
-    public init(image: Tensor, strength: Double = 0.6, mask: Tensor? = nil) {
+    public init(image: Tensor, strength: Double = 0.6, mask: Tensor? = nil, fitSteps: Int = 0) {
         self.image = image
         self.strength = strength
         self.mask = mask
+        self.fitSteps = fitSteps
     }
 }
 

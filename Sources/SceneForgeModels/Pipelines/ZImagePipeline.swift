@@ -240,6 +240,10 @@ public final class ZImagePipeline {
             // An edit starts part-way: the source latents noised to the first kept step (img2img / inpaint).
             var source: (latents: Tensor, mask: Tensor?)?
             if let edit = request.edit {
+                guard edit.fitSteps >= 0, edit.fitSteps == 0 || edit.mask != nil else {
+                    throw PipelineError.invalidRequest("fit steps must be ≥ 0 and need a mask: they fit what is outside it "
+                        + "(got \(edit.fitSteps)\(edit.mask == nil ? " without a mask" : ""))")
+                }
                 let skipped = try Self.skippedSteps(total: steps.count, strength: edit.strength)
                 steps.removeFirst(skipped)
                 let image = try imageLatents(edit.image, what: "the source image", height: request.height, width: request.width)
@@ -300,6 +304,10 @@ public final class ZImagePipeline {
                 let report = DenoisingStep(index: i, total: steps.count, elapsed: Date().timeIntervalSince(start),
                                            sigma: last ? 0 : step.sigmaNext, denoised: last ? latents : denoised)
                 guard try onStep(report, latents) else { throw GenerationCancelled(afterStep: i + 1) }
+            }
+            if let edit = request.edit, edit.fitSteps > 0, let source, let latentMask = source.mask, let mask = edit.mask {
+                latents = try LatentFit.fit(latents, source: edit.image, mask: mask, latentMask: latentMask, vae: vae,
+                                            steps: edit.fitSteps, dtype: dtype)
             }
             return latents
         }
