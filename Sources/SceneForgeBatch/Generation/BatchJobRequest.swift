@@ -18,6 +18,27 @@ struct BatchJobRequest {
         if let path = job.style {
             extras.merge(ImageConditioning.styleExtras(path: path, scale: job.styleStrength)) { _, new in new }
         }
+        if let edit = job.edit { try extras.merge(Self.editExtras(edit, job: job, scratch: scratch)) { _, new in new } }
+    }
+
+    /// A scene's edit as the engine's extras; a mask from the layout is rasterised to a PNG like the control image.
+    private static func editExtras(_ edit: SceneEdit, job: BatchJob, scratch: URL) throws -> [String: JSONValue] {
+        var extras: [String: JSONValue] = ["init": .string(edit.sourcePath)]
+        if let strength = edit.strength { extras["strength"] = .double(strength) }
+        switch edit.mask {
+        case nil: return extras
+        case .image(_, let path)?: extras["mask"] = .string(path)
+        case .fromLayout?:
+            guard let layout = job.layout else { throw OutputError("scene '\(job.scene)' masks from its layout but has none") }
+            let mask = try LayoutRasterizer(layout: layout, width: job.width, height: job.height).inpaintingMask().rgba()
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let path = scratch.appendingPathComponent("\(job.id)-mask.png")
+            try PNGFile.write(mask, record: nil, to: path)
+            extras["mask"] = .string(path.path)
+        }
+        if edit.pasteBack { (extras["paste_back"], extras["feather"]) = (.bool(true), .int(Int64(edit.feather))) }
+        if edit.fitSteps > 0 { extras["fit_steps"] = .int(Int64(edit.fitSteps)) }
+        return extras
     }
 
     private init(control job: BatchJob, controlNet: String?, scratch: URL) throws {
@@ -34,7 +55,8 @@ struct BatchJobRequest {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let path = scratch.appendingPathComponent("\(job.id)-control.png")
         try PNGFile.write(image, record: nil, to: path)
-        var extras: [String: JSONValue] = ["control": .string(path.path), "control_scale": .double(job.controlScale)]
+        var extras: [String: JSONValue] = ["control": .string(path.path), "control_scale": .double(job.controlScale),
+                                           "control_start": .double(job.controlStart), "control_end": .double(job.controlEnd)]
         if let controlNet { extras["controlnet"] = .string(controlNet) }
         self.extras = extras
     }
@@ -57,8 +79,15 @@ extension BatchRecord {
     /// (model hash, sampler, the ControlNet and how it was applied).
     static func make(_ job: BatchJob, generated: GenerationRecord, createdAt: Date) -> GenerationRecord {
         var record = make(job, modelHash: generated.modelHash, sampler: generated.sampler, createdAt: createdAt)
-        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale"] {
+        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale",
+                    "init", "strength", "pasteBack", "feather", "fitSteps"] {
             if let value = generated.extra[key] { record.extra[key] = value }
+        }
+        // The generator saw the layout's mask as a scratch PNG; the record says where it came from.
+        switch job.edit?.mask {
+        case .fromLayout?: record.extra["mask"] = "from-layout"
+        case .image(_, let path)?: record.extra["mask"] = path
+        case nil: break
         }
         return record
     }

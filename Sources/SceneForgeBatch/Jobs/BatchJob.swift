@@ -21,6 +21,9 @@ public struct BatchJob: Equatable, Sendable {
     public var height: Int
     public var layoutId: String?
     public var controlScale: Double
+    public var controlStart = 0.0
+    public var controlEnd = 1.0
+    public var edit: SceneEdit?
     public var style: String?
     public var styleStrength: Double?
     public var anomalyType: String?

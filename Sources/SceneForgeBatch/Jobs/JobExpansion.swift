@@ -20,6 +20,7 @@ public enum JobExpansion {
                     controlScale: scene.controlScale, style: scene.style, styleStrength: scene.styleStrength,
                     anomalyType: scene.anomaly?.id, expectedAction: scene.anomaly?.expectedAction,
                     anomalyBoxes: boxes, layout: scene.layout)
+                (job.controlStart, job.controlEnd, job.edit) = (scene.controlStart, scene.controlEnd, scene.edit)
                 job.id = StableJobID.id(of: job)
                 if let other = seen[job.id] {
                     throw JobExpansionError(description: "\(scene.location): scene '\(scene.name)' seed \(seed) has the same settings as \(other); remove one")

@@ -32,6 +32,9 @@ public enum StableJobID {
         add("anomaly_type", job.anomalyType ?? "")
         // The boxes carry the layout's content, so editing a layout file changes the ids it touches.
         add("anomaly_boxes", job.anomalyBoxes.map { "\($0.kind):\($0.x),\($0.y),\($0.width),\($0.height)" }.joined(separator: ";"))
+        // Later settings enter only when set, so the ids of jobs that do not use them stay what they were.
+        if job.controlStart != 0 || job.controlEnd != 1 { add("control_range", "\(job.controlStart)-\(job.controlEnd)") }
+        if let edit = job.edit { add("edit", edit.canonicalText) }
         return lines.joined(separator: "\n")
     }
 

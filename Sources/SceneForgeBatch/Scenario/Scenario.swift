@@ -20,6 +20,11 @@ public struct SceneSpec: Equatable, Sendable {
     public var guidance: Double
     /// ControlNet conditioning scale for the layout's control image; 0 = the layout gives ground truth only.
     public var controlScale: Double
+    /// The part of the run the control applies to (0 and 1: all of it).
+    public var controlStart = 0.0
+    public var controlEnd = 1.0
+    /// An edit of a source screenshot (nil: a fresh image).
+    public var edit: SceneEdit?
     public var seeds: [UInt64]
     /// Where the scene is declared ("scenes/food.toml:12"), for messages.
     public var location: String

@@ -28,6 +28,17 @@ public struct ScenarioSettings: Equatable, Sendable {
     public var guidance: Double?
     public var negativePrompt: String?
     public var controlScale: Double?
+    /// The part of the run the layout's control applies to (fractions, as `generate --control-start/--control-end`).
+    public var controlStart: Double?
+    public var controlEnd: Double?
+    /// An edit of a source screenshot instead of a fresh image (as `generate --init/--strength/--mask/...`).
+    public var initImage: Source<String>?
+    public var strength: Double?
+    /// A PNG (white = regenerate), or "from-layout": the scene layout's anomaly boxes.
+    public var mask: Source<String>?
+    public var pasteBack: Bool?
+    public var feather: Int?
+    public var fitSteps: Int?
     public var language: PromptLanguage?
     public var seeds: [UInt64]?
     public var count: Int?
@@ -48,6 +59,14 @@ public struct ScenarioSettings: Equatable, Sendable {
         if let v = top.guidance { merged.guidance = v }
         if let v = top.negativePrompt { merged.negativePrompt = v }
         if let v = top.controlScale { merged.controlScale = v }
+        if let v = top.controlStart { merged.controlStart = v }
+        if let v = top.controlEnd { merged.controlEnd = v }
+        if let v = top.initImage { merged.initImage = v }
+        if let v = top.strength { merged.strength = v }
+        if let v = top.mask { merged.mask = v }
+        if let v = top.pasteBack { merged.pasteBack = v }
+        if let v = top.feather { merged.feather = v }
+        if let v = top.fitSteps { merged.fitSteps = v }
         if let v = top.language { merged.language = v }
         if top.seeds != nil || top.count != nil {
             merged.seeds = top.seeds

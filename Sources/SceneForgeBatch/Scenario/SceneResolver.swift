@@ -31,7 +31,11 @@ struct SceneResolver {
         if controlScale > 0 && layout == nil {
             throw entry.error("control_scale", "control_scale \(TableReader.format(controlScale)) needs a layout to draw the control image from; set layout")
         }
-        return SceneSpec(
+        let (controlStart, controlEnd) = (settings.controlStart ?? 0, settings.controlEnd ?? 1)
+        guard controlStart < controlEnd else {
+            throw entry.error("control_end", "control_start \(TableReader.format(controlStart)) must be below control_end \(TableReader.format(controlEnd))")
+        }
+        var spec = SceneSpec(
             name: name,
             prompt: try prompt(anomaly: anomaly, language: settings.language ?? .en),
             negativePrompt: settings.negativePrompt ?? "",
@@ -45,6 +49,43 @@ struct SceneResolver {
             controlScale: controlScale,
             seeds: try seeds(settings, scene: name),
             location: "\(entry.file.displayName):\(entry.file.error(entry.path, "").line ?? 1)")
+        (spec.controlStart, spec.controlEnd) = (controlStart, controlEnd)
+        spec.edit = try edit(settings, layout: layout)
+        return spec
+    }
+
+    /// The scene's edit settings, checked together: a mask needs a source image, paste-back and the latent fit need
+    /// a mask, and a mask from the layout needs a layout.
+    private func edit(_ settings: ScenarioSettings, layout: Layout?) throws -> SceneEdit? {
+        guard let source = settings.initImage else {
+            let set = [("strength", settings.strength != nil), ("mask", settings.mask != nil), ("paste_back", settings.pasteBack != nil),
+                       ("feather", settings.feather != nil), ("fit_steps", settings.fitSteps != nil)]
+            if let (key, _) = set.first(where: { $0.1 }) {
+                throw entry.error(key, "\(key) edits a source image: set init = \"screenshot.png\" (in this scene or in [defaults])")
+            }
+            return nil
+        }
+        guard FileManager.default.fileExists(atPath: source.resolvedPath) else {
+            throw entry.error("init", "init image '\(source.value)' does not exist (looked for \(source.resolvedPath))")
+        }
+        var mask: SceneEdit.Mask?
+        if let given = settings.mask {
+            if given.value == "from-layout" {
+                guard layout != nil else { throw entry.error("mask", "mask = \"from-layout\" needs a layout; set layout") }
+                mask = .fromLayout
+            } else {
+                guard FileManager.default.fileExists(atPath: given.resolvedPath) else {
+                    throw entry.error("mask", "mask '\(given.value)' does not exist (looked for \(given.resolvedPath)); or give \"from-layout\"")
+                }
+                mask = .image(written: given.value, path: given.resolvedPath)
+            }
+        }
+        let (pasteBack, fitSteps) = (settings.pasteBack ?? false, settings.fitSteps ?? 0)
+        if mask == nil, pasteBack || fitSteps > 0 {
+            throw entry.error(pasteBack ? "paste_back" : "fit_steps", "\(pasteBack ? "paste_back" : "fit_steps") keeps what is outside a mask: set mask")
+        }
+        return SceneEdit(source: source.value, sourcePath: source.resolvedPath, strength: settings.strength, mask: mask,
+                         pasteBack: pasteBack, feather: settings.feather ?? 0, fitSteps: fitSteps)
     }
 
     /// The anomaly comes from `anomaly`, else from the layout; when both are given they must agree.

@@ -6,7 +6,8 @@ import SceneForgeScenes
 enum SettingsParser {
     static let fields: Set<String> = [
         "model", "style", "style_strength", "loras", "width", "height", "steps", "guidance", "negative_prompt",
-        "control_scale", "language", "seeds", "count",
+        "control_scale", "control_start", "control_end", "init", "strength", "mask", "paste_back", "feather", "fit_steps",
+        "language", "seeds", "count",
     ]
     static let maximumSide = 4096
     /// Z-Image needs sides divisible by 2 × its VAE factor (8).
@@ -24,6 +25,14 @@ enum SettingsParser {
         s.guidance = try table.optionalNumber("guidance", in: 0...100)
         s.negativePrompt = try table.optionalString("negative_prompt")
         s.controlScale = try table.optionalNumber("control_scale", in: 0...2)
+        s.controlStart = try table.optionalNumber("control_start", in: 0...1)
+        s.controlEnd = try table.optionalNumber("control_end", in: 0...1)
+        s.initImage = try nonEmpty(table, "init").map { Source($0, baseDirectory: baseDirectory) }
+        s.strength = try table.optionalNumber("strength", in: 0...1)
+        s.mask = try nonEmpty(table, "mask").map { Source($0, baseDirectory: baseDirectory) }
+        s.pasteBack = try table.optionalBool("paste_back")
+        s.feather = try table.optionalInt("feather", in: 0...4096)
+        s.fitSteps = try table.optionalInt("fit_steps", in: 0...100_000)
         if let text = try table.optionalString("language") {
             guard let language = PromptLanguage(rawValue: text) else {
                 throw table.error("language", "unknown language '\(text)' (known: \(PromptLanguage.allCases.map(\.rawValue).joined(separator: ", ")))")
