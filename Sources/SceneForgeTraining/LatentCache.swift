@@ -35,9 +35,11 @@ struct LatentCache {
     /// Each sample's anomaly mask area-averaged to the latent grid ([1, h, w]: the share of each latent's pixels
     /// inside an anomaly box); only when the ControlNet stage weights its loss by them.
     let anomalyShares: [Tensor]?
+    /// The empty prompt's caption features, for `transformer.caption_dropout`; only when the run drops captions.
+    let emptyCaption: Tensor?
 
     init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL, withControls: Bool,
-         withAnomalyShares: Bool = false) throws {
+         withAnomalyShares: Bool = false, withEmptyCaption: Bool = false) throws {
         func encode(_ image: Tensor) throws -> Tensor {
             let mean = try model.vae.encode(image.unsqueeze(0)).mean.to(.float32)
             return try ((mean - normalization.shift) * normalization.scale).squeeze(0)
@@ -64,6 +66,7 @@ struct LatentCache {
             dtype: model.transformerWeights.dtype)
         let features = try pipeline.encode(prompts: data.samples.map(\.prompt))
         captions = try features.map { try $0.to(model.transformerWeights.dtype) }
+        emptyCaption = withEmptyCaption ? try pipeline.encode(prompts: [""])[0].to(model.transformerWeights.dtype) : nil
     }
 
     /// Samples' anomaly shares stacked as [B, 1, h, w], or nil when the cache has none.

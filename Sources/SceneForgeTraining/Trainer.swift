@@ -176,7 +176,11 @@ public final class Trainer {
             if stage == .controlnet, let shares = try cache.anomalyShares(of: indices) {
                 objective.anomalyEmphasis = (try shares.to(device), config.controlnet.anomalyWeight)
             }
-            return try objective.loss(latents: latents, captions: indices.map { cache.captions[$0] }, uniforms: uniforms, noise: noise)
+            var captions = indices.map { cache.captions[$0] }
+            if stage == .transformer, let empty = cache.emptyCaption {
+                captions = captions.map { picker.uniform(0...1) < config.transformer.captionDropout ? empty : $0 }
+            }
+            return try objective.loss(latents: latents, captions: captions, uniforms: uniforms, noise: noise)
         }
     }
 
@@ -221,7 +225,8 @@ public final class Trainer {
         latentNormalization = normalization
         let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
                                   withControls: config.controlnet.steps > 0,
-                                  withAnomalyShares: config.weighsAnomalies)
+                                  withAnomalyShares: config.weighsAnomalies,
+                                  withEmptyCaption: config.transformer.captionDropout > 0)
         cache = made
         return made
     }

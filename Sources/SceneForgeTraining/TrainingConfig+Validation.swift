@@ -74,6 +74,9 @@ extension TrainingConfig {
             throw fail("transformer.axes_dims", "\(x.axesDims) must sum to transformer.dim / transformer.heads = \(x.dim / x.heads)")
         }
         try positive(x.shift, "transformer.shift")
+        guard (0...1).contains(x.captionDropout) else {
+            throw fail("transformer.caption_dropout", "must be a share in [0, 1] (got \(x.captionDropout))")
+        }
 
         let n = controlnet
         guard n.steps >= 0 else { throw fail("controlnet.steps", "must not be negative (got \(n.steps))") }

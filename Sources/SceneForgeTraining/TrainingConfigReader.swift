@@ -53,6 +53,7 @@ struct ConfigReader {
             c.transformer.heads = try s.int("heads") ?? c.transformer.heads
             c.transformer.axesDims = try s.ints("axes_dims") ?? c.transformer.axesDims
             c.transformer.shift = try s.double("shift") ?? c.transformer.shift
+            c.transformer.captionDropout = try s.double("caption_dropout") ?? c.transformer.captionDropout
             try s.refuseUnknown()
         }
         if var s = try top.section("controlnet") {

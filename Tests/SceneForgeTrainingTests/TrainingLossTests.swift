@@ -41,3 +41,28 @@ struct TrainingLossTests {
         #expect(crop.isFinite && crop != whole)
     }
 }
+
+/// `transformer.caption_dropout`: a dropped sample trains on the empty prompt's caption, so at a share of 1 a step's
+/// loss is the loss of the same step on data whose prompts are all empty; at 0 nothing changes.
+struct CaptionDropoutTests {
+    @Test func droppedCaptionsAreTheEmptyPrompts() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 4, samples: 4)
+        config.batchSize = 2
+        let data = try TrainingSupport.data(config)
+        let silent = TrainingData(samples: data.samples.map {
+            TrainingSample(image: $0.image, prompt: "", layoutID: $0.layoutID, control: $0.control, anomalyMask: $0.anomalyMask)
+        })
+        let output = try TrainingSupport.temporaryFolder("caption-dropout")
+        defer { try? FileManager.default.removeItem(at: output) }
+        func loss(_ dropout: Double, _ data: TrainingData) throws -> Double {
+            var c = config
+            c.transformer.captionDropout = dropout
+            return try Trainer(config: c, data: data, output: output.appendingPathComponent("\(dropout)")).stepLoss(step: 1).item()
+        }
+        let (kept, dropped, empty) = (try loss(0, data), try loss(1, data), try loss(0, silent))
+        #expect(dropped == empty, "dropout 1: \(dropped), empty prompts: \(empty)")
+        #expect(kept != dropped)
+        #expect(try TrainingConfig.parse("[transformer]\ncaption_dropout = 0.1", format: .toml, file: "t.toml").transformer.captionDropout == 0.1)
+        #expect(throws: TrainingConfigError.self) { try TrainingConfig.parse("[transformer]\ncaption_dropout = 2", format: .toml, file: "t.toml") }
+    }
+}
