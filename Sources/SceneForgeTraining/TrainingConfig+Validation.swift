@@ -105,8 +105,8 @@ extension TrainingConfig {
             throw fail("data.source", "must be \"synth\" or \"layouts\" (got \"\(data.source)\")")
         }
         guard (0...0.25).contains(data.jitter) else { throw fail("data.jitter", "must be in [0, 0.25] (got \(data.jitter))") }
-        if let unknown = data.styles.first(where: { name in !AppStyle.builtIn.contains { $0.name == name } }) {
-            throw fail("data.styles", "'\(unknown)' is not a built-in style (known: \(AppStyle.builtIn.map(\.name).joined(separator: ", ")))")
+        for name in data.styles {
+            do { _ = try AppStyle.named(name) } catch { throw fail("data.styles", "\(error)") }
         }
         guard (0...1).contains(data.neutralCaptions) else {
             throw fail("data.neutral_captions", "must be a share in [0, 1] (got \(data.neutralCaptions))")

@@ -31,10 +31,7 @@ struct BatchJobRequest {
         case .fromLayout?:
             guard let layout = job.layout else { throw OutputError("scene '\(job.scene)' masks from its layout but has none") }
             let mask = try LayoutRasterizer(layout: layout, width: job.width, height: job.height).inpaintingMask().rgba()
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            let path = scratch.appendingPathComponent("\(job.id)-mask.png")
-            try PNGFile.write(mask, record: nil, to: path)
-            extras["mask"] = .string(path.path)
+            extras["mask"] = .string(try scratchPNG(mask, named: "\(job.id)-mask.png", in: scratch))
         }
         if edit.pasteBack { (extras["paste_back"], extras["feather"]) = (.bool(true), .int(Int64(edit.feather))) }
         if edit.fitSteps > 0 { extras["fit_steps"] = .int(Int64(edit.fitSteps)) }
@@ -52,13 +49,19 @@ struct BatchJobRequest {
         }
         let rasterizer = try LayoutRasterizer(layout: layout, width: job.width, height: job.height)
         let image = try ImageConditioning.controlImage(rasterizer, style: "segmentation")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let path = scratch.appendingPathComponent("\(job.id)-control.png")
-        try PNGFile.write(image, record: nil, to: path)
-        var extras: [String: JSONValue] = ["control": .string(path.path), "control_scale": .double(job.controlScale),
+        let path = try Self.scratchPNG(image, named: "\(job.id)-control.png", in: scratch)
+        var extras: [String: JSONValue] = ["control": .string(path), "control_scale": .double(job.controlScale),
                                            "control_start": .double(job.controlStart), "control_end": .double(job.controlEnd)]
         if let controlNet { extras["controlnet"] = .string(controlNet) }
         self.extras = extras
+    }
+
+    /// Writes a layout-drawn image the generator reads by path (a control image, a mask); returns the path.
+    private static func scratchPNG(_ image: RGBAImage, named name: String, in scratch: URL) throws -> String {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let path = scratch.appendingPathComponent(name)
+        try PNGFile.write(image, record: nil, to: path)
+        return path.path
     }
 
     func generationJob(_ job: BatchJob, outputPath: String) -> GenerationJob {

@@ -82,7 +82,8 @@ struct SceneResolver {
         }
         let (pasteBack, fitSteps) = (settings.pasteBack ?? false, settings.fitSteps ?? 0)
         if mask == nil, pasteBack || fitSteps > 0 {
-            throw entry.error(pasteBack ? "paste_back" : "fit_steps", "\(pasteBack ? "paste_back" : "fit_steps") keeps what is outside a mask: set mask")
+            let key = pasteBack ? "paste_back" : "fit_steps"
+            throw entry.error(key, "\(key) keeps what is outside a mask: set mask")
         }
         return SceneEdit(source: source.value, sourcePath: source.resolvedPath, strength: settings.strength, mask: mask,
                          pasteBack: pasteBack, feather: settings.feather ?? 0, fitSteps: fitSteps)

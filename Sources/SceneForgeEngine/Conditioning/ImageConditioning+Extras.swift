@@ -33,20 +33,14 @@ extension ImageConditioning {
             guard case .bool(let flag) = value else { throw ConditioningError("field 'job.extras.paste_back' must be true or false") }
             pasteBack = flag
         }
-        var feather = 0
-        if let value = extras["feather"] {
-            guard let whole = value.intValue, (0...4096).contains(whole) else {
-                throw ConditioningError("field 'job.extras.feather' must be a whole number of pixels in 0...4096")
+        func whole(_ key: String, _ range: ClosedRange<Int64>, of unit: String) throws -> Int {
+            guard let value = extras[key] else { return 0 }
+            guard let whole = value.intValue, range.contains(whole) else {
+                throw ConditioningError("field 'job.extras.\(key)' must be a whole number of \(unit) in \(range)")
             }
-            feather = Int(whole)
+            return Int(whole)
         }
-        var fitSteps = 0
-        if let value = extras["fit_steps"] {
-            guard let whole = value.intValue, (0...100_000).contains(whole) else {
-                throw ConditioningError("field 'job.extras.fit_steps' must be a whole number of steps in 0...100000")
-            }
-            fitSteps = Int(whole)
-        }
+        let (feather, fitSteps) = (try whole("feather", 0...4096, of: "pixels"), try whole("fit_steps", 0...100_000, of: "steps"))
         try self.init(controlnet: string("controlnet"), control: string("control"),
                       controlStyle: string("control_style") ?? "segmentation", controlScale: number("control_scale") ?? 0.75,
                       controlStart: number("control_start") ?? 0, controlEnd: number("control_end") ?? 1,
