@@ -27,6 +27,12 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Height in pixels (a multiple of 16).") var height = 256
     @Option(help: "Denoising steps.") var steps = 8
     @Option(help: "Classifier-free guidance weight on (prompt − empty prompt); 0 = one pass per step (Turbo).") var guidance = 0.0
+    @Option(name: .customLong("cfg-truncation"), help: "With --guidance: guide only while the run's progress is at most this fraction (as generate's).")
+    var cfgTruncation = 1.0
+    @Option(name: .customLong("cfg-normalization"), help: "With --guidance: cap the guided velocity's norm at this multiple of the prompt's own (as generate's).")
+    var cfgNormalization = 0.0
+    @Flag(name: .customLong("control-prompt-only"), help: "With --guidance: give the ControlNet's hints to the prompt's branch only (as generate's).")
+    var controlPromptOnly = false
     @Option(help: "Seeds per layout (fixed: 1...N); at least 2, for diversity.") var seeds = 4
     @Option(help: "Only these layout ids (comma-separated); default: every built-in layout.") var layouts: String?
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
@@ -98,7 +104,8 @@ struct Eval: AsyncParsableCommand {
         var figures = try instrument.measure(screens, diversityGroups: groups)
         if (generator as? ZImageGenerator)?.pipeline.styleAdapter != nil {
             // (c): neutral prompts with a reference screenshot per theme; the same images without the adapter for comparison.
-            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance, seeds: seeds, dtype: computeType, device: target,
+            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance, guidanceExtras: guidanceExtras,
+                                         seeds: seeds, dtype: computeType, device: target,
                                          saveImages: saveImages.map { URL(fileURLWithPath: $0) })
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-eval-style-\(getpid())")
             defer { try? FileManager.default.removeItem(at: scratch) }
@@ -114,6 +121,14 @@ struct Eval: AsyncParsableCommand {
         return report.passed
     }
 
+    /// The guidance settings every eval job carries (none at the defaults).
+    private var guidanceExtras: [String: JSONValue] {
+        var extras: [String: JSONValue] = [:]
+        if cfgTruncation != 1 { extras["cfg_truncation"] = .double(cfgTruncation) }
+        if cfgNormalization != 0 { extras["cfg_normalization"] = .double(cfgNormalization) }
+        return extras
+    }
+
     private func selectedLayouts(_ catalog: SceneCatalog) throws -> [Layout] {
         guard let layouts else { return catalog.layouts }
         return try layouts.split(separator: ",").map { id in
@@ -126,11 +141,12 @@ struct Eval: AsyncParsableCommand {
 
     private func generate(_ generator: ImageGenerator, prompt: String, layout: Layout, seed: UInt64, dtype: DType,
                           device: Device, guidingControlNet: String?) throws -> GenerationResult {
-        var extras: [String: JSONValue] = [:]
+        var extras = guidanceExtras
         if let guidingControlNet {
             extras["controlnet"] = .string(guidingControlNet)
             extras["control"] = .string(layout.id)
             extras["control_scale"] = .double(controlScale)
+            if controlPromptOnly { extras["control_on_negative"] = .bool(false) }
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
                                 guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)

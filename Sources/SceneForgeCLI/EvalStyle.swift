@@ -15,6 +15,7 @@ struct StyleRecognitionRun {
     let height: Int
     let steps: Int
     let guidance: Double
+    let guidanceExtras: [String: JSONValue]
     let seeds: Int
     let dtype: DType
     let device: Device
@@ -40,7 +41,7 @@ struct StyleRecognitionRun {
             for seed in 1...UInt64(seeds) {
                 let job = GenerationJob(id: "eval-style-\(style.name)-\(seed)", prompt: prompt, width: width, height: height,
                                         steps: steps, guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "",
-                                        extras: ["style": .string(path.path), "style_scale": .double(scale)])
+                                        extras: guidanceExtras.merging(["style": .string(path.path), "style_scale": .double(scale)]) { _, new in new })
                 let result = try generator.generate(job) { _, _ in true }
                 if let saveImages {
                     let name = "style-\(style.name)-scale\(String(format: "%g", scale))-\(seed).png"

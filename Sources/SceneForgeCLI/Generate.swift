@@ -20,6 +20,10 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Height in pixels (a multiple of 16).") var height: Int?
     @Option(help: "Denoising steps (Z-Image Turbo: 8).") var steps: Int?
     @Option(help: "Z-Image guidance: extra weight on (prompt − negative); 0 = one pass per step (Turbo).") var guidance: Double?
+    @Option(name: .customLong("cfg-truncation"), help: "Guide only while the run's progress is at most this fraction (default 1: every step); as diffusers' cfg_truncation.")
+    var cfgTruncation: Double?
+    @Option(name: .customLong("cfg-normalization"), help: "Cap the guided velocity's norm at this multiple of the prompt's own (default 0: no cap).")
+    var cfgNormalization: Double?
     @Option(help: "Seed of the initial noise.") var seed: UInt64?
     @Option(help: "Initial latents: a safetensors file with a float32 tensor named `latents` [1, C, H/8, W/8].") var noise: String?
     @Option(name: .customLong("save-latents"), help: "Write the final latents (tensor `latents`) to this safetensors file.") var saveLatents: String?
@@ -29,6 +33,8 @@ struct Generate: AsyncParsableCommand {
     @Option(name: .customLong("control-scale"), help: "ControlNet conditioning scale (default 0.75).") var controlScale: Double?
     @Option(name: .customLong("control-start"), help: "Fraction of the run at which control starts (default 0).") var controlStart: Double?
     @Option(name: .customLong("control-end"), help: "Fraction of the run at which control ends (default 1).") var controlEnd: Double?
+    @Flag(name: .customLong("control-prompt-only"), help: "With --guidance: give the ControlNet's hints to the prompt's branch only, so guidance strengthens the layout too (default: both branches, as diffusers).")
+    var controlPromptOnly = false
     @Option(help: "Source image for image-to-image / inpainting (PNG; sets the size).") var `init`: String?
     @Option(help: "Fraction of the schedule to run from the source image (default 0.6; 1.0 with --mask).") var strength: Double?
     @Option(help: "Inpainting mask: a PNG (white = regenerate) or `from-layout` (the layout's anomaly boxes).") var mask: String?
@@ -73,7 +79,7 @@ struct Generate: AsyncParsableCommand {
         let modelPath = try model ?? recorded?.extra["modelPath"] ?? DefaultModel.locate().path
         guard let text = prompt ?? recorded?.prompt else { throw ValidationError("no prompt given: pass --prompt TEXT") }
 
-        let conditioning = try ImageConditioning(
+        let initialConditioning = try ImageConditioning(
             controlnet: controlnet ?? recorded?.extra["controlnet"], control: control ?? recorded?.controlLayout,
             controlStyle: controlStyle ?? recorded?.extra["controlStyle"] ?? "segmentation",
             controlScale: controlScale ?? recorded?.controlStrength ?? 0.75,
@@ -85,6 +91,8 @@ struct Generate: AsyncParsableCommand {
             feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0,
             fitSteps: fitSteps ?? recorded?.extra["fitSteps"].flatMap(Int.init) ?? 0,
             style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init))
+        var conditioning = initialConditioning
+        conditioning.controlOnNegative = !(controlPromptOnly || recorded?.extra["controlOnNegative"] == "false")
         var request = TextToImageRequest(prompts: [text])
         let referencePaths = reference.isEmpty
             ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference
@@ -94,6 +102,10 @@ struct Generate: AsyncParsableCommand {
         request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? referenceSize?.height ?? 1024
         request.steps = steps ?? recorded?.steps ?? 8
         request.guidance = guidance ?? recorded?.guidance ?? 0
+        let recordedShaping = GuidanceShaping.recorded(recorded?.extra)
+        let shaping = try GuidanceShaping(truncation: cfgTruncation ?? recordedShaping.truncation ?? 1,
+                                          normalization: cfgNormalization ?? recordedShaping.normalization ?? 0)
+        shaping.apply(to: &request)
         request.seed = seed ?? recorded?.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         let negative = negativePrompt ?? recorded?.negativePrompt ?? ""
         request.negativePrompts = [negative]
@@ -123,7 +135,8 @@ struct Generate: AsyncParsableCommand {
         let record = ZImageRecord.make(request: request, negativePrompt: negative, folder: folder,
                                        modelHash: ModelFingerprint.of(folder: folder), prepared: prepared,
                                        dtype: "\(computeType)", device: "\(target)", extra: ["noise": noise ?? ""]
-                                           .merging(ReferenceImages.recordExtra(referencePaths)) { _, new in new })
+                                           .merging(ReferenceImages.recordExtra(referencePaths)) { _, new in new }
+                                           .merging(shaping.recordExtra) { _, new in new })
         try PNGFile.write(image, record: record, to: URL(fileURLWithPath: out))
         log("wrote \(out)")
     }

@@ -177,8 +177,10 @@ public final class Trainer {
                 objective.anomalyEmphasis = (try shares.to(device), config.controlnet.anomalyWeight)
             }
             var captions = indices.map { cache.captions[$0] }
-            if stage == .transformer, let empty = cache.emptyCaption {
-                captions = captions.map { picker.uniform(0...1) < config.transformer.captionDropout ? empty : $0 }
+            let dropout = stage == .transformer ? config.transformer.captionDropout
+                : stage == .controlnet ? config.controlnet.captionDropout : 0
+            if dropout > 0, let empty = cache.emptyCaption {
+                captions = captions.map { picker.uniform(0...1) < dropout ? empty : $0 }
             }
             return try objective.loss(latents: latents, captions: captions, uniforms: uniforms, noise: noise)
         }
@@ -226,7 +228,7 @@ public final class Trainer {
         let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
                                   withControls: config.controlnet.steps > 0,
                                   withAnomalyShares: config.weighsAnomalies,
-                                  withEmptyCaption: config.transformer.captionDropout > 0)
+                                  withEmptyCaption: config.dropsCaptions)
         cache = made
         return made
     }

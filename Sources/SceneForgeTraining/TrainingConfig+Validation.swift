@@ -85,6 +85,9 @@ extension TrainingConfig {
         guard n.anomalyWeight >= 0, n.anomalyWeight.isFinite else {
             throw fail("controlnet.anomaly_weight", "must be a finite number ≥ 0 (got \(n.anomalyWeight))")
         }
+        guard (0...1).contains(n.captionDropout) else {
+            throw fail("controlnet.caption_dropout", "must be a share in [0, 1] (got \(n.captionDropout))")
+        }
         if !n.controlLayersPlaces.isEmpty {
             // Checked against the transformer actually trained (init_from may bring other sizes) when the stage starts.
             guard n.controlLayersPlaces.contains(0), Set(n.controlLayersPlaces).count == n.controlLayersPlaces.count,

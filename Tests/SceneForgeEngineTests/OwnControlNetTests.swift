@@ -49,4 +49,25 @@ struct OwnControlNetTests {
             try plain.generate(Self.job(["control": .string("centre_modal")])) { _, _ in true }
         }
     }
+
+    /// `control_on_negative = false`: with guidance, only the prompt's branch gets the hints; recorded, so
+    /// `generate --from` makes the same pixels, and ignored without guidance (there is no negative branch).
+    @Test func controlOnThePromptsBranchOnly() throws {
+        let model = try Self.modelWithOwnControlNet()
+        defer { try? FileManager.default.removeItem(at: model) }
+        let generator = try ZImageGenerator(folder: model, dtype: .float32, device: .cpu)
+        func run(guidance: Double, _ extras: [String: JSONValue]) throws -> GenerationResult {
+            var job = Self.job(["control": .string("centre_modal"), "control_scale": .double(0.8)].merging(extras) { _, new in new })
+            job.guidance = guidance
+            return try generator.generate(job) { _, _ in true }
+        }
+        let both = try run(guidance: 2, [:]), promptOnly = try run(guidance: 2, ["control_on_negative": .bool(false)])
+        #expect(promptOnly.image.pixels != both.image.pixels)
+        #expect(promptOnly.record.extra["controlOnNegative"] == "false" && both.record.extra["controlOnNegative"] == nil)
+        #expect(try run(guidance: 0, ["control_on_negative": .bool(false)]).image.pixels == run(guidance: 0, [:]).image.pixels)
+        #expect { try run(guidance: 2, ["control_on_negative": .string("no")]) } throws: {
+            "\($0)".contains("job.extras.control_on_negative") && "\($0)".contains("true or false")
+        }
+        #expect(try ZImageEngineTests.regenerated(promptOnly) == promptOnly.image)
+    }
 }

@@ -62,3 +62,31 @@ struct StyleExtrasTests {
             throws: { "\($0)".contains("style adapter") }
     }
 }
+
+/// Guidance with a style reference: the negative branch is evaluated without the reference (as IP-Adapter's empty
+/// image embeddings), so guidance pushes towards the style instead of cancelling it.
+@Suite(.serialized)
+struct GuidedStyleTests {
+    @Test func theNegativeHalfOfAGuidedEvaluationHasNoStyle() throws {
+        let folder = try StyleExtrasTests.modelWithAdapter()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let pipeline = try ZImagePipeline.load(folder: folder)
+        let adapter = try #require(pipeline.styleAdapter)
+        var pixels = [UInt8](repeating: 255, count: 32 * 32 * 4)
+        for p in 0..<(32 * 8) { (pixels[4 * p], pixels[4 * p + 1], pixels[4 * p + 2]) = (30, 60, 220) }
+        let style = try adapter.conditioning(tokens: adapter.tokens(reference: RGBAImage(width: 32, height: 32, pixels: pixels),
+                                                                    vae: pipeline.vae), scale: 1)
+        let caption = try pipeline.encode(prompts: ["coupon popup"])[0]
+        let latent = try Tensor.randn([pipeline.vae.config.latentChannels, 1, 4, 4], generator: Generator(seed: 4))
+        func run(_ count: Int, _ style: ZImageStyleConditioning?) throws -> [Tensor] {
+            try pipeline.transformer.forward(latents: Array(repeating: latent, count: count),
+                                             timesteps: Tensor.full([count], 0.3), captions: Array(repeating: caption, count: count),
+                                             style: style)
+        }
+        let styled = try run(1, style)[0], plain = try run(1, nil)[0]
+        #expect(try (styled - plain).abs().max().item() > 1e-3, "the adapter must change the output for this to test anything")
+        let pair = try run(2, style.onlyFirst(1))
+        #expect(try (pair[0] - styled).abs().max().item() < 1e-5)
+        #expect(try (pair[1] - plain).abs().max().item() < 1e-5)
+    }
+}

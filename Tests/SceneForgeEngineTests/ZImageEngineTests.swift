@@ -30,6 +30,16 @@ struct ZImageEngineTests {
         return text
     }
 
+    /// What `sceneforge generate --from` makes of a result written as a PNG with its record.
+    static func regenerated(_ result: GenerationResult) throws -> RGBAImage {
+        let directory = try temporaryDirectory("regenerated")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let original = directory + "/original.png", again = directory + "/again.png"
+        try PNGFile.write(result.image, record: result.record, to: URL(fileURLWithPath: original))
+        try sceneforge(["generate", "--from", original, "-o", again, "--quiet"])
+        return try PNGFile.read(contentsOf: URL(fileURLWithPath: again))
+    }
+
     static func maxDifference(_ a: RGBAImage, _ b: RGBAImage) -> Int {
         guard a.width == b.width, a.height == b.height else { return 256 }
         return zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0

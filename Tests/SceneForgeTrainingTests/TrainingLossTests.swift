@@ -65,4 +65,28 @@ struct CaptionDropoutTests {
         #expect(try TrainingConfig.parse("[transformer]\ncaption_dropout = 0.1", format: .toml, file: "t.toml").transformer.captionDropout == 0.1)
         #expect(throws: TrainingConfigError.self) { try TrainingConfig.parse("[transformer]\ncaption_dropout = 2", format: .toml, file: "t.toml") }
     }
+
+    /// `controlnet.caption_dropout` does the same in the ControlNet stage (and only there).
+    @Test func theControlNetStageDropsCaptionsToo() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 0, samples: 4)
+        (config.batchSize, config.controlnet.steps) = (2, 4)
+        let data = try TrainingSupport.data(config)
+        let silent = TrainingData(samples: data.samples.map {
+            TrainingSample(image: $0.image, prompt: "", layoutID: $0.layoutID, control: $0.control, anomalyMask: $0.anomalyMask)
+        })
+        let output = try TrainingSupport.temporaryFolder("controlnet-caption-dropout")
+        defer { try? FileManager.default.removeItem(at: output) }
+        func loss(_ dropout: Double, _ data: TrainingData, transformerShare: Double = 0) throws -> Double {
+            var c = config
+            (c.controlnet.captionDropout, c.transformer.captionDropout) = (dropout, transformerShare)
+            let trainer = try Trainer(config: c, data: data, output: output.appendingPathComponent("\(dropout)-\(transformerShare)"))
+            return try withNoGrad { try trainer.stepLoss(step: 1, stage: .controlnet).item() }
+        }
+        let (kept, dropped, empty) = (try loss(0, data), try loss(1, data), try loss(0, silent))
+        #expect(dropped == empty, "dropout 1: \(dropped), empty prompts: \(empty)")
+        #expect(kept != dropped)
+        #expect(try loss(0, data, transformerShare: 1) == kept, "the transformer's share must not reach the ControlNet stage")
+        #expect(try TrainingConfig.parse("[controlnet]\ncaption_dropout = 0.1", format: .toml, file: "t.toml").controlnet.captionDropout == 0.1)
+        #expect(throws: TrainingConfigError.self) { try TrainingConfig.parse("[controlnet]\ncaption_dropout = -1", format: .toml, file: "t.toml") }
+    }
 }

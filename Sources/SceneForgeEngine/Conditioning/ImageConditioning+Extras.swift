@@ -5,7 +5,7 @@ import Foundation
 extension ImageConditioning {
     /// The extras keys this reads; any other key is only copied into the record.
     public static let extrasKeys: Set<String> = [
-        "controlnet", "control", "control_style", "control_scale", "control_start", "control_end",
+        "controlnet", "control", "control_style", "control_scale", "control_start", "control_end", "control_on_negative",
         "init", "strength", "mask", "mask_layout", "paste_back", "feather", "fit_steps", "style", "style_scale",
     ]
 
@@ -28,11 +28,12 @@ extension ImageConditioning {
             guard let number = value.doubleValue, number.isFinite else { throw ConditioningError("field 'job.extras.\(key)' must be a number") }
             return number
         }
-        var pasteBack = false
-        if let value = extras["paste_back"] {
-            guard case .bool(let flag) = value else { throw ConditioningError("field 'job.extras.paste_back' must be true or false") }
-            pasteBack = flag
+        func flag(_ key: String, default value: Bool) throws -> Bool {
+            guard let given = extras[key] else { return value }
+            guard case .bool(let flag) = given else { throw ConditioningError("field 'job.extras.\(key)' must be true or false") }
+            return flag
         }
+        let pasteBack = try flag("paste_back", default: false)
         func whole(_ key: String, _ range: ClosedRange<Int64>, of unit: String) throws -> Int {
             guard let value = extras[key] else { return 0 }
             guard let whole = value.intValue, range.contains(whole) else {
@@ -47,6 +48,7 @@ extension ImageConditioning {
                       initImage: string("init"), strength: number("strength"), mask: string("mask"),
                       maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather, fitSteps: fitSteps,
                       style: string("style"), styleScale: number("style_scale"))
+        controlOnNegative = try flag("control_on_negative", default: true)
         // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
         // a built-in layout guides the job through the model's own ControlNet when it has one.
         if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? Self.layout(id)) != nil,

@@ -16,6 +16,8 @@ public struct ImageConditioning {
     public var controlScale: Double
     public var controlStart: Double
     public var controlEnd: Double
+    /// With guidance, whether the negative branch gets the ControlNet's hints too (`ControlGuidance.onNegative`).
+    public var controlOnNegative = true
     public var strength: Double?
     public var mask: String?
     public var maskLayout: String?
@@ -114,7 +116,7 @@ public struct ImageConditioning {
                 ?? ZImageControlNet.load(url, transformer: pipeline.transformer.config, dtype: dtype, device: device)
             let image = try controlImage(control, width: width, height: height, prepared: &prepared)
             var guidance = ControlGuidance(controlNet: net, image: try ZImagePipeline.imageTensor(image), scale: controlScale)
-            (guidance.start, guidance.end) = (controlStart, controlEnd)
+            (guidance.start, guidance.end, guidance.onNegative) = (controlStart, controlEnd, controlOnNegative)
             if let edit = request.edit, let mask = edit.mask, net.config.controlInDim > pipeline.transformer.config.inChannels {
                 guidance.inpaint = (edit.image, mask)   // v2: the ControlNet's own mask and masked-image channels
             }
@@ -123,6 +125,7 @@ public struct ImageConditioning {
             prepared.recordExtra.merge(["controlnet": url.path, "controlnetVersion": net.config.versionName,
                                         "controlStyle": controlStyle, "controlStart": "\(controlStart)",
                                         "controlEnd": "\(controlEnd)"]) { _, new in new }
+            if !controlOnNegative { prepared.recordExtra["controlOnNegative"] = "false" }
         }
         if let styleImage, let stylePath {
             guard let adapter = pipeline.styleAdapter else {

@@ -28,6 +28,8 @@ public final class ZImageGenerator: ImageGenerator {
         request.negativePrompts = [job.negativePrompt]
         (request.width, request.height, request.steps) = (job.width, job.height, job.steps)
         (request.guidance, request.seed) = (job.guidance, job.seed)
+        let shaping = try GuidanceShaping(extras: job.extras)
+        shaping.apply(to: &request)
         let referencePaths = try ReferenceImages.paths(fromExtras: job.extras)
         request.references = try ReferenceImages.load(referencePaths)
         let prepared = try conditioning.apply(to: &request, pipeline: pipeline, dtype: pipeline.dtype, device: pipeline.device,
@@ -39,9 +41,9 @@ public final class ZImageGenerator: ImageGenerator {
         let record = ZImageRecord.make(request: request, negativePrompt: job.negativePrompt, folder: pipeline.folder,
                                        modelHash: fingerprint, prepared: prepared, dtype: "\(pipeline.dtype)",
                                        device: "\(pipeline.device)", id: job.id,
-                                       extra: ReferenceImages.recordExtra(referencePaths))
+                                       extra: ReferenceImages.recordExtra(referencePaths).merging(shaping.recordExtra) { _, new in new })
         return GenerationResult(image: image, record: record,
-                                usedExtras: ImageConditioning.extrasKeys.union([ReferenceImages.extrasKey]))
+                                usedExtras: ImageConditioning.extrasKeys.union(GuidanceShaping.extrasKeys).union([ReferenceImages.extrasKey]))
     }
 
     public func decode(_ latents: Tensor) throws -> RGBAImage {

@@ -37,6 +37,10 @@ public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weight
     public var scale = 0.75
     public var start = 0.0
     public var end = 1.0
+    /// With classifier-free guidance, whether the negative branch gets the hints too (diffusers' default). false
+    /// gives them to the prompt's branch only (ComfyUI's control on the positive conditioning alone), so that
+    /// guidance strengthens the layout along with the prompt instead of pulling the image away from it.
+    public var onNegative = true
     /// v2 ControlNets only (diffusers' ZImageControlNetInpaintPipeline): the source image and mask that fill the
     /// ControlNet's mask and masked-image channels. Without it a v2 ControlNet gets zeros there.
     public var inpaint: (image: Tensor, mask: Tensor)?
@@ -45,6 +49,15 @@ public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weight
         self.controlNet = controlNet
         self.image = image
         self.scale = scale
+    }
+
+    /// The hints of one evaluation. `guided`: the batch is the prompts' `batch` samples then the negatives'.
+    func hints(_ inputs: ZImageControlInputs, control: [Tensor], guided: Bool, batch: Int) throws -> [Int: Tensor] {
+        let hints = try controlNet.hints(inputs, control: guided ? control + control : control, scale: scale)
+        guard guided, !onNegative else { return hints }
+        let promptsOnly = try Tensor((0..<2 * batch).map { Float($0 < batch ? 1 : 0) }, shape: [2 * batch, 1, 1],
+                                     device: inputs.transformer.device)
+        return try hints.mapValues { try $0 * promptsOnly.to($0.dtype) }
     }
 
     /// Whether step `index` of `total` (counted over the full schedule) gets the hints.

@@ -267,7 +267,7 @@ public final class ZImagePipeline {
                 let time = Double(ZImageSchedule.modelTimestep(step.timestep))
                 var hook: ZImageControlHook?
                 if let (guidance, hints) = control, guidance.applies(atStep: step.index, of: scheduler.numInferenceSteps) {
-                    hook = { try guidance.controlNet.hints($0, control: applyGuidance ? hints + hints : hints, scale: guidance.scale) }
+                    hook = { try guidance.hints($0, control: hints, guided: applyGuidance, batch: batch) }
                 }
                 let captions = applyGuidance ? positive + negative : positive
                 let targets = applyGuidance ? samples + samples : samples
@@ -275,7 +275,7 @@ public final class ZImagePipeline {
                     try omniVelocities(targets: targets, captions: captions, references: $0, time: time)
                 } ?? transformer.forward(
                     latents: targets, timesteps: Tensor.full([targets.count], time, device: device),
-                    captions: captions.map { $0[0] }, style: style, control: hook)
+                    captions: captions.map { $0[0] }, style: applyGuidance ? style?.onlyFirst(batch) : style, control: hook)
                 var velocities: [Tensor] = []
                 for j in 0..<batch {
                     let pos = try outputs[j].to(.float32)

@@ -9,18 +9,32 @@ public struct ZImageStyleConditioning {
     let keys: [Tensor]
     let values: [Tensor]
     public let scale: Double
+    /// Only the first this many samples of an evaluation take the style (nil: all). A guided run evaluates the
+    /// prompts then the negative prompts; as with IP-Adapter's empty image embeddings, the negative half gets no
+    /// reference, so guidance pushes towards the style instead of cancelling it.
+    let styledSamples: Int?
 
-    init(keys: [Tensor], values: [Tensor], scale: Double) {
+    init(keys: [Tensor], values: [Tensor], scale: Double, styledSamples: Int? = nil) {
         self.keys = keys
         self.values = values
         self.scale = scale
+        self.styledSamples = styledSamples
+    }
+
+    /// The same style for the first `count` samples of each evaluation and none for the rest.
+    public func onlyFirst(_ count: Int) -> ZImageStyleConditioning {
+        ZImageStyleConditioning(keys: keys, values: values, scale: scale, styledSamples: count)
     }
 
     /// The per-layer input of one evaluation, with `weight` = scale on real image tokens and 0 on caption and
     /// padding tokens, (B, 1, S, 1): Z-Image is single-stream, and like Flux IP-Adapters the style reaches
     /// the image tokens only.
     func layers(imageTokenMask: Tensor, batch: Int) throws -> [ZImageStyleAttentionInput] {
-        let weight = try imageTokenMask * scale
+        var weight = try imageTokenMask * scale
+        if let styledSamples, styledSamples < batch {
+            let styled = (0..<batch).map { Float($0 < styledSamples ? 1 : 0) }
+            weight = try weight * Tensor(styled, shape: [batch, 1, 1, 1], device: imageTokenMask.device)
+        }
         return try zip(keys, values).map { key, value in
             func fit(_ t: Tensor) throws -> Tensor {
                 guard t.size(0) != batch else { return t }
