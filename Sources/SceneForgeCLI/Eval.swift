@@ -31,6 +31,8 @@ struct Eval: AsyncParsableCommand {
     var cfgTruncation = 1.0
     @Option(name: .customLong("cfg-normalization"), help: "With --guidance: cap the guided velocity's norm at this multiple of the prompt's own (as generate's).")
     var cfgNormalization = 0.0
+    @Option(name: .customLong("style-guidance"), help: "Bar (c)'s style guidance (as generate's; default: the adapter's own).")
+    var styleGuidance: Double?
     @Flag(name: .customLong("control-prompt-only"), help: "With --guidance: give the ControlNet's hints to the prompt's branch only (as generate's).")
     var controlPromptOnly = false
     @Option(help: "Seeds per layout (fixed: 1...N); at least 2, for diversity.") var seeds = 4
@@ -104,7 +106,8 @@ struct Eval: AsyncParsableCommand {
         var figures = try instrument.measure(screens, diversityGroups: groups)
         if (generator as? ZImageGenerator)?.pipeline.styleAdapter != nil {
             // (c): neutral prompts with a reference screenshot per theme; the same images without the adapter for comparison.
-            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance, guidanceExtras: guidanceExtras,
+            let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance,
+                                         guidanceExtras: guidanceExtras.merging(styleGuidance.map { ["style_guidance": .double($0)] } ?? [:]) { _, new in new },
                                          seeds: seeds, dtype: computeType, device: target,
                                          saveImages: saveImages.map { URL(fileURLWithPath: $0) })
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-eval-style-\(getpid())")

@@ -47,6 +47,8 @@ struct Generate: AsyncParsableCommand {
     var reference: [String] = []
     @Option(help: "A style reference screenshot (PNG) for the model's style adapter (style_adapter/ in the model folder).") var style: String?
     @Option(name: .customLong("style-scale"), help: "Style adapter scale (default: the adapter's, 1.0; 0 = no style).") var styleScale: Double?
+    @Option(name: .customLong("style-guidance"), help: "Style guidance: one more pass per step without the style reference, pushed away from by this weight (default: the adapter's; 0 = none).")
+    var styleGuidance: Double?
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
     @Option(help: "Take every setting from the generation record in this PNG (flags given here override it).") var from: String?
@@ -93,6 +95,10 @@ struct Generate: AsyncParsableCommand {
             style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init))
         var conditioning = initialConditioning
         conditioning.controlOnNegative = !(controlPromptOnly || recorded?.extra["controlOnNegative"] == "false")
+        conditioning.styleGuidance = styleGuidance ?? recorded?.extra["styleGuidance"].flatMap(Double.init)
+        guard conditioning.styleGuidance == nil || conditioning.stylePath != nil else {
+            throw ValidationError("--style-guidance needs --style")
+        }
         var request = TextToImageRequest(prompts: [text])
         let referencePaths = reference.isEmpty
             ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference

@@ -50,6 +50,7 @@ public final class StyleAdapterTrainer {
         (c.numTokens, c.dim, c.numLayers, c.nHeads, c.qkNorm, c.normEps) = (s.tokens, t.dim, t.nLayers, t.nHeads, t.qkNorm, t.normEps)
         (c.latentChannels, c.imageWidth, c.imageHeight) = (pipeline.vae.config.latentChannels, config.data.width, config.data.height)
         (c.encoderChannels, c.gridHeight, c.gridWidth, c.scale) = (s.encoderChannels, s.grid[0], s.grid[1], s.scale)
+        c.guidance = s.guidance
         try c.validate(transformer: t, vaeScaleFactor: pipeline.vae.config.scaleFactor,
                        vaeLatentChannels: pipeline.vae.config.latentChannels, source: "[style_adapter]")
         adapterConfig = c

@@ -10,6 +10,8 @@ extension TrainingConfig {
         public var tokens = 4
         /// The adapter's scale during training, also written as the config's default scale.
         public var scale = 1.0
+        /// Written as the config's default style guidance (not used in training; 0: none).
+        public var guidance = 0.0
         /// The encoder head's two convolution widths.
         public var encoderChannels = [64, 128]
         /// The pooled grid of the encoder head (rows, columns).
@@ -29,6 +31,7 @@ extension TrainingConfig {
             guard learningRate > 0, learningRate.isFinite else { throw fail("learning_rate", "must be a positive number (got \(learningRate))") }
             guard tokens > 0 else { throw fail("tokens", "must be positive (got \(tokens))") }
             guard scale > 0, scale.isFinite else { throw fail("scale", "must be a positive number (got \(scale))") }
+            guard guidance >= 0, guidance.isFinite else { throw fail("guidance", "must be a number ≥ 0 (got \(guidance))") }
             guard encoderChannels.count == 2, encoderChannels.allSatisfy({ $0 > 0 }) else {
                 throw fail("encoder_channels", "must be 2 positive channel counts (got \(encoderChannels))")
             }
@@ -47,6 +50,7 @@ extension Section {
         s.learningRate = try double("learning_rate") ?? s.learningRate
         s.tokens = try int("tokens") ?? s.tokens
         s.scale = try double("scale") ?? s.scale
+        s.guidance = try double("guidance") ?? s.guidance
         s.encoderChannels = try ints("encoder_channels") ?? s.encoderChannels
         s.grid = try ints("grid") ?? s.grid
         s.samples = try int("samples") ?? s.samples

@@ -57,6 +57,29 @@ struct StyleExtrasTests {
 
         #expect { try generator.generate(Self.job(["style_scale": .double(1)])) { _, _ in true } }
             throws: { "\($0)".contains("style scale needs a style reference") }
+        #expect(styled.record.extra["styleGuidance"] == "0.0")
+
+        // Style guidance: one more pass without the reference; recorded, replayed by `generate --from`, refused without
+        // a reference or below 0; the adapter config's `guidance` is the default.
+        let guided = try generator.generate(Self.job(["style": .string(reference.path), "style_guidance": .double(2)])) { _, _ in true }
+        #expect(guided.image != styled.image && guided.record.extra["styleGuidance"] == "2.0")
+        #expect(guided.usedExtras.contains("style_guidance"))
+        #expect(try ZImageEngineTests.regenerated(guided) == guided.image)
+        #expect { try generator.generate(Self.job(["style_guidance": .double(1)])) { _, _ in true } }
+            throws: { "\($0)".contains("style guidance needs a style reference") }
+        #expect { try generator.generate(Self.job(["style": .string(reference.path), "style_guidance": .double(-1)])) { _, _ in true } }
+            throws: { "\($0)".contains("style guidance must be a number ≥ 0") }
+        let configURL = StyleAdapter.folder(in: folder).appendingPathComponent("config.json")
+        var config = try StyleAdapterConfig.load(contentsOf: configURL)
+        config.guidance = 2
+        try JSONEncoder().encode(config).write(to: configURL)
+        let byDefault = try ZImageGenerator(folder: folder, dtype: .float32, device: .cpu)
+            .generate(Self.job(["style": .string(reference.path)])) { _, _ in true }
+        #expect(byDefault.image == guided.image && byDefault.record.extra["styleGuidance"] == "2.0")
+        // Scale 0 is still exactly no adapter: style guidance has nothing to push from and runs no extra pass.
+        let offByDefault = try ZImageGenerator(folder: folder, dtype: .float32, device: .cpu)
+            .generate(Self.job(["style": .string(reference.path), "style_scale": .double(0)])) { _, _ in true }
+        #expect(offByDefault.image == plain.image)
         let noAdapter = try ZImageGenerator(folder: URL(fileURLWithPath: tinyZImageFolder), dtype: .float32, device: .cpu)
         #expect { try noAdapter.generate(Self.job(["style": .string(reference.path)])) { _, _ in true } }
             throws: { "\($0)".contains("style adapter") }

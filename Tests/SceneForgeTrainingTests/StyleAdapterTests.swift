@@ -35,10 +35,12 @@ struct StyleAdapterTests {
     }
 
     /// A copy of the base model with a trained adapter in it, and the trainer.
-    static func trained(steps: Int) throws -> (folder: URL, trainer: StyleAdapterTrainer) {
+    static func trained(steps: Int, guidance: Double = 0) throws -> (folder: URL, trainer: StyleAdapterTrainer) {
         let folder = try TrainingSupport.temporaryFolder("style-model").appendingPathComponent("model")
         try FileManager.default.copyItem(at: base.get(), to: folder)
-        let trainer = try StyleAdapterTrainer(modelFolder: folder, config: adapterConfig(steps: steps),
+        var config = adapterConfig(steps: steps)
+        config.styleAdapter.guidance = guidance
+        let trainer = try StyleAdapterTrainer(modelFolder: folder, config: config,
                                               output: folder.deletingLastPathComponent().appendingPathComponent("run"))
         try trainer.run()
         try trainer.export(into: folder, dtype: .float32)
@@ -104,9 +106,11 @@ struct StyleAdapterTests {
     }
 
     @Test func badAdapterFilesAreNamed() throws {
-        let (folder, _) = try Self.trained(steps: 1)
+        let (folder, _) = try Self.trained(steps: 1, guidance: 2)
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let adapterFolder = StyleAdapter.folder(in: folder)
+        // `style_adapter.guidance` is exported as the config's default style guidance.
+        #expect(try StyleAdapterConfig.load(contentsOf: adapterFolder.appendingPathComponent("config.json")).guidance == 2)
         let file = adapterFolder.appendingPathComponent("diffusion_pytorch_model.safetensors")
         let original = try SafeTensorsFile(url: file)
         let names = original.names
@@ -156,6 +160,9 @@ struct StyleAdapterTests {
         #expect(try TrainingConfig.parse("[style_adapter]\ndistill_weight = 0.5\n", format: .toml, file: "t.toml").styleAdapter.distillWeight == 0.5)
         #expect { try TrainingConfig.parse("[style_adapter]\ndistill_weight = -1\n", format: .toml, file: "t.toml") }
             throws: { "\($0)".contains("style_adapter.distill_weight") }
+        #expect(try TrainingConfig.parse("[style_adapter]\nguidance = 2\n", format: .toml, file: "t.toml").styleAdapter.guidance == 2)
+        #expect { try TrainingConfig.parse("[style_adapter]\nguidance = -1\n", format: .toml, file: "t.toml") }
+            throws: { "\($0)".contains("style_adapter.guidance") }
     }
 
     /// With distill_weight the loss adds the distance to the frozen base's prediction on the styled caption.

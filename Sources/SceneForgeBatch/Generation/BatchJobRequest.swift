@@ -82,7 +82,7 @@ extension BatchRecord {
     /// (model hash, sampler, the ControlNet and how it was applied).
     static func make(_ job: BatchJob, generated: GenerationRecord, createdAt: Date) -> GenerationRecord {
         var record = make(job, modelHash: generated.modelHash, sampler: generated.sampler, createdAt: createdAt)
-        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale",
+        for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale", "styleGuidance",
                     "init", "strength", "pasteBack", "feather", "fitSteps"] {
             if let value = generated.extra[key] { record.extra[key] = value }
         }

@@ -6,7 +6,7 @@ extension ImageConditioning {
     /// The extras keys this reads; any other key is only copied into the record.
     public static let extrasKeys: Set<String> = [
         "controlnet", "control", "control_style", "control_scale", "control_start", "control_end", "control_on_negative",
-        "init", "strength", "mask", "mask_layout", "paste_back", "feather", "fit_steps", "style", "style_scale",
+        "init", "strength", "mask", "mask_layout", "paste_back", "feather", "fit_steps", "style", "style_scale", "style_guidance",
     ]
 
     /// The extras that ask for a style reference (`style`, and `style_scale` when a scale is given), as every front
@@ -49,6 +49,8 @@ extension ImageConditioning {
                       maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather, fitSteps: fitSteps,
                       style: string("style"), styleScale: number("style_scale"))
         controlOnNegative = try flag("control_on_negative", default: true)
+        styleGuidance = try number("style_guidance")
+        guard styleGuidance == nil || stylePath != nil else { throw ConditioningError("a style guidance needs a style reference image") }
         // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
         // a built-in layout guides the job through the model's own ControlNet when it has one.
         if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? Self.layout(id)) != nil,

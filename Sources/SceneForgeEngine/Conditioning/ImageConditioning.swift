@@ -34,6 +34,8 @@ public struct ImageConditioning {
     public let stylePath: String?
     public let styleImage: RGBAImage?
     public var styleScale: Double?
+    /// Style guidance (`StyleReference.guidance`; nil: the adapter's own).
+    public var styleGuidance: Double?
 
     /// Reads the source image and checks that the settings fit together; errors name the setting.
     public init(controlnet: String? = nil, control: String? = nil, controlStyle: String = "segmentation",
@@ -132,9 +134,12 @@ public struct ImageConditioning {
                 throw ConditioningError("a style reference needs a model with a style adapter (style_adapter/); \(pipeline.folder.path) has none")
             }
             let scale = styleScale ?? adapter.config.scale
-            request.style = StyleReference(image: styleImage, scale: scale)
+            let guidance = styleGuidance ?? adapter.config.guidance
+            guard guidance.isFinite, guidance >= 0 else { throw ConditioningError("the style guidance must be a number ≥ 0 (got \(guidance))") }
+            request.style = StyleReference(image: styleImage, scale: scale, guidance: guidance)
             prepared.recordExtra["style"] = stylePath
             prepared.recordExtra["styleScale"] = "\(scale)"
+            prepared.recordExtra["styleGuidance"] = "\(guidance)"
         }
         if pasteBack, let source, let editMask {
             prepared.pasteBack = (source, PasteBack.region(of: editMask), feather)

@@ -51,12 +51,12 @@ public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weight
         self.scale = scale
     }
 
-    /// The hints of one evaluation. `guided`: the batch is the prompts' `batch` samples then the negatives'.
-    func hints(_ inputs: ZImageControlInputs, control: [Tensor], guided: Bool, batch: Int) throws -> [Int: Tensor] {
-        let hints = try controlNet.hints(inputs, control: guided ? control + control : control, scale: scale)
-        guard guided, !onNegative else { return hints }
-        let promptsOnly = try Tensor((0..<2 * batch).map { Float($0 < batch ? 1 : 0) }, shape: [2 * batch, 1, 1],
-                                     device: inputs.transformer.device)
+    /// The hints of one evaluation of every branch of a step (`control`: one per sample of the batch).
+    func hints(_ inputs: ZImageControlInputs, control: [Tensor], branches: GuidanceBranches) throws -> [Int: Tensor] {
+        let hints = try controlNet.hints(inputs, control: branches.repeated(control), scale: scale)
+        guard !onNegative, let promptsOnly = try branches.weights(zeroing: .negative, device: inputs.transformer.device) else {
+            return hints
+        }
         return try hints.mapValues { try $0 * promptsOnly.to($0.dtype) }
     }
 

@@ -35,14 +35,18 @@ public struct TextToImageRequest: Sendable {
 
 /// A reference screenshot whose app style the image should take, through the model's style adapter
 /// (IP-Adapter-like decoupled cross-attention). `scale` multiplies the adapter's attention; nil takes the
-/// adapter config's `scale`, 0 is exactly the model without the adapter.
+/// adapter config's `scale`, 0 is exactly the model without the adapter. `guidance` is style guidance (as
+/// InstructPix2Pix's image guidance): one more pass per step on the prompt without the reference, and the
+/// prediction pushed away from it by this weight; nil takes the adapter config's `guidance`, 0 runs no such pass.
 public struct StyleReference: Sendable {
     public var image: RGBAImage
     public var scale: Double?
+    public var guidance: Double?
 
-    public init(image: RGBAImage, scale: Double? = nil) {
+    public init(image: RGBAImage, scale: Double? = nil, guidance: Double? = nil) {
         self.image = image
         self.scale = scale
+        self.guidance = guidance
     }
 }
 
@@ -198,10 +202,15 @@ public final class ZImagePipeline {
                 throw PipelineError.invalidRequest("img2img/inpainting and ControlNet are not supported with a Z-Image "
                     + "Omni/Edit model; give reference images instead")
             }
+            var styleGuidance = 0.0
             let style = try request.style.flatMap { reference -> ZImageStyleConditioning? in
                 guard let adapter = styleAdapter else { return nil }
                 let scale = reference.scale ?? adapter.config.scale
                 guard scale.isFinite else { throw PipelineError.invalidRequest("style scale must be a finite number (got \(scale))") }
+                styleGuidance = reference.guidance ?? adapter.config.guidance
+                guard styleGuidance.isFinite, styleGuidance >= 0 else {
+                    throw PipelineError.invalidRequest("style guidance must be a number ≥ 0 (got \(styleGuidance))")
+                }
                 return try adapter.conditioning(tokens: adapter.tokens(reference: reference.image, vae: vae), scale: scale)
             }
             // Omni models caption in segments around each reference image (and always run the omni sequence).
@@ -262,32 +271,26 @@ public final class ZImagePipeline {
             for (i, step) in steps.enumerated() {
                 let applyGuidance = ZImageSchedule.appliesGuidance(guidanceScale: request.guidance, cfgTruncation: request.cfgTruncation,
                                                                    timestep: step.timestep)
+                // At style scale 0 the unstyled pass would equal the styled one: skip it, so scale 0 stays exactly no adapter.
+                let branches = GuidanceBranches(batch: batch, negative: applyGuidance,
+                                                unstyled: styleGuidance > 0 && (style.map { $0.scale != 0 } ?? false))
                 let modelInput = try latents.to(dtype)
                 let samples = try (0..<batch).map { try modelInput.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
                 let time = Double(ZImageSchedule.modelTimestep(step.timestep))
                 var hook: ZImageControlHook?
                 if let (guidance, hints) = control, guidance.applies(atStep: step.index, of: scheduler.numInferenceSteps) {
-                    hook = { try guidance.hints($0, control: hints, guided: applyGuidance, batch: batch) }
+                    hook = { try guidance.hints($0, control: hints, branches: branches) }
                 }
-                let captions = applyGuidance ? positive + negative : positive
-                let targets = applyGuidance ? samples + samples : samples
+                let captions = branches.captions(positive: positive, negative: negative)
+                let targets = branches.repeated(samples)
                 let outputs = try omniReferences.map {
                     try omniVelocities(targets: targets, captions: captions, references: $0, time: time)
                 } ?? transformer.forward(
                     latents: targets, timesteps: Tensor.full([targets.count], time, device: device),
-                    captions: captions.map { $0[0] }, style: applyGuidance ? style?.onlyFirst(batch) : style, control: hook)
-                var velocities: [Tensor] = []
-                for j in 0..<batch {
-                    let pos = try outputs[j].to(.float32)
-                    guard applyGuidance else { velocities.append(pos); continue }
-                    let neg = try outputs[batch + j].to(.float32)
-                    var pred = try pos + (pos - neg) * request.guidance
-                    if request.cfgNormalization > 0 {
-                        let limit = try pos.square().sum().sqrt().item() * request.cfgNormalization
-                        let norm = try pred.square().sum().sqrt().item()
-                        if norm > limit { pred = try pred * (limit / norm) }
-                    }
-                    velocities.append(pred)
+                    captions: captions.map { $0[0] }, style: branches.count > 1 ? style?.onlyFirst(batch) : style, control: hook)
+                let velocities = try (0..<batch).map {
+                    try branches.velocity(outputs, sample: $0, guidance: request.guidance, styleGuidance: styleGuidance,
+                                          normalization: request.cfgNormalization)
                 }
                 // The transformer predicts the negated flow; the scheduler steps x ← x + dt·(−out).
                 let noisePrediction = try -Tensor.stack(velocities, dim: 0).squeeze(2)

@@ -22,6 +22,8 @@ public struct StyleAdapterConfig: Equatable, Sendable {
     public var gridWidth = 2
     /// The scale used when a request names none.
     public var scale = 1.0
+    /// The style guidance used when a request names none (`StyleReference.guidance`; 0: one pass, no style guidance).
+    public var guidance = 0.0
 
     public init() {}
 
@@ -58,6 +60,7 @@ public struct StyleAdapterConfig: Equatable, Sendable {
                 + "\(cell * gridWidth)x\(cell * gridHeight) (2 × VAE scale factor × grid)")
         }
         guard scale.isFinite else { throw fail("scale", "must be a finite number (got \(scale))") }
+        guard guidance.isFinite, guidance >= 0 else { throw fail("guidance", "must be a number ≥ 0 (got \(guidance))") }
     }
 }
 
@@ -77,6 +80,7 @@ extension StyleAdapterConfig: Codable {
         case gridHeight = "grid_height"
         case gridWidth = "grid_width"
         case scale
+        case guidance
     }
 
     public static let className = "SceneForgeStyleAdapter"
@@ -100,6 +104,7 @@ extension StyleAdapterConfig: Codable {
         gridHeight = try c.decode(Int.self, forKey: .gridHeight)
         gridWidth = try c.decode(Int.self, forKey: .gridWidth)
         scale = try c.decodeIfPresent(Double.self, forKey: .scale) ?? scale
+        guidance = try c.decodeIfPresent(Double.self, forKey: .guidance) ?? guidance
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -118,5 +123,6 @@ extension StyleAdapterConfig: Codable {
         try c.encode(gridHeight, forKey: .gridHeight)
         try c.encode(gridWidth, forKey: .gridWidth)
         try c.encode(scale, forKey: .scale)
+        if guidance != 0 { try c.encode(guidance, forKey: .guidance) }   // older configs read the same
     }
 }
