@@ -27,7 +27,7 @@ struct StyleAdapterObjective {
         let input = try ((1 - sigma) * x0 + sigma * noise).to(dtype)
         let samples = try (0..<batch).map { try input.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
         let time = try Tensor(sigmas.map { Float(1 - $0) }, device: x0.device)
-        let tokens = try adapter.tokens(latents: references, dtype: dtype)
+        let tokens = try adapter.tokens(input: references, dtype: dtype)
         let style = try adapter.conditioning(tokens: tokens, scale: scale)
         func predict(_ captions: [Tensor], style: ZImageStyleConditioning?) throws -> Tensor {
             try Tensor.stack(transformer.forward(latents: samples, timesteps: time, captions: captions, style: style), dim: 0)

@@ -29,7 +29,7 @@ public final class StyleAdapterTrainer {
     /// Targets' and their references' normalised latents, and the neutral captions' features, computed once;
     /// the styled captions' features only when the stage distils (`distill_weight` > 0).
     let latents: [Tensor]
-    let referenceLatents: [Tensor]
+    let referenceInputs: [Tensor]
     let captions: [Tensor]
     let teacherCaptions: [Tensor]?
     public private(set) var step = 0
@@ -50,7 +50,7 @@ public final class StyleAdapterTrainer {
         (c.numTokens, c.dim, c.numLayers, c.nHeads, c.qkNorm, c.normEps) = (s.tokens, t.dim, t.nLayers, t.nHeads, t.qkNorm, t.normEps)
         (c.latentChannels, c.imageWidth, c.imageHeight) = (pipeline.vae.config.latentChannels, config.data.width, config.data.height)
         (c.encoderChannels, c.gridHeight, c.gridWidth, c.scale) = (s.encoderChannels, s.grid[0], s.grid[1], s.scale)
-        c.guidance = s.guidance
+        (c.guidance, c.colourInput) = (s.guidance, s.colourInput)
         try c.validate(transformer: t, vaeScaleFactor: pipeline.vae.config.scaleFactor,
                        vaeLatentChannels: pipeline.vae.config.latentChannels, source: "[style_adapter]")
         adapterConfig = c
@@ -81,7 +81,8 @@ public final class StyleAdapterTrainer {
             try withNoGrad { try images.map { try base.vae.imageToLatents($0.unsqueeze(0).to(device, dtype)).to(.float32).squeeze(0) } }
         }
         latents = try encoded(made.samples.map(\.image))
-        referenceLatents = try encoded(made.samples.map(\.reference))
+        let adapter = adapter
+        referenceInputs = try made.samples.map { try adapter.encoderInput($0.reference.unsqueeze(0).to(device, dtype), vae: base.vae).squeeze(0) }
         captions = try base.encode(prompts: made.samples.map(\.prompt)).map { try $0.to(dtype) }
         teacherCaptions = s.distillWeight > 0 ? try base.encode(prompts: made.samples.map(\.styledPrompt)).map { try $0.to(dtype) } : nil
     }
@@ -121,7 +122,7 @@ public final class StyleAdapterTrainer {
         let objective = StyleAdapterObjective(transformer: pipeline.transformer, adapter: adapter, shift: pipeline.schedulerConfig.shift,
                                               scale: config.styleAdapter.scale, dtype: config.parsedDType,
                                               distillWeight: config.styleAdapter.distillWeight)
-        return try objective.loss(latents: x0, references: Tensor.stack(indices.map { referenceLatents[$0] }, dim: 0),
+        return try objective.loss(latents: x0, references: Tensor.stack(indices.map { referenceInputs[$0] }, dim: 0),
                                   captions: indices.map { captions[$0] }, teacherCaptions: teacherCaptions.map { t in indices.map { t[$0] } },
                                   uniforms: uniforms, noise: noise)
     }

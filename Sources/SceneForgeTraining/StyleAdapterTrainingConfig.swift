@@ -12,6 +12,8 @@ extension TrainingConfig {
         public var scale = 1.0
         /// Written as the config's default style guidance (not used in training; 0: none).
         public var guidance = 0.0
+        /// Also feed the reference's pooled RGB to the encoder (`StyleAdapterConfig.colourInput`).
+        public var colourInput = false
         /// The encoder head's two convolution widths.
         public var encoderChannels = [64, 128]
         /// The pooled grid of the encoder head (rows, columns).
@@ -51,6 +53,7 @@ extension Section {
         s.tokens = try int("tokens") ?? s.tokens
         s.scale = try double("scale") ?? s.scale
         s.guidance = try double("guidance") ?? s.guidance
+        s.colourInput = try bool("colour_input") ?? s.colourInput
         s.encoderChannels = try ints("encoder_channels") ?? s.encoderChannels
         s.grid = try ints("grid") ?? s.grid
         s.samples = try int("samples") ?? s.samples

@@ -35,11 +35,11 @@ struct StyleAdapterTests {
     }
 
     /// A copy of the base model with a trained adapter in it, and the trainer.
-    static func trained(steps: Int, guidance: Double = 0) throws -> (folder: URL, trainer: StyleAdapterTrainer) {
+    static func trained(steps: Int, guidance: Double = 0, colourInput: Bool = false) throws -> (folder: URL, trainer: StyleAdapterTrainer) {
         let folder = try TrainingSupport.temporaryFolder("style-model").appendingPathComponent("model")
         try FileManager.default.copyItem(at: base.get(), to: folder)
         var config = adapterConfig(steps: steps)
-        config.styleAdapter.guidance = guidance
+        (config.styleAdapter.guidance, config.styleAdapter.colourInput) = (guidance, colourInput)
         let trainer = try StyleAdapterTrainer(modelFolder: folder, config: config,
                                               output: folder.deletingLastPathComponent().appendingPathComponent("run"))
         try trainer.run()
@@ -148,6 +148,27 @@ struct StyleAdapterTests {
         #expect { try config.validate(transformer: pipeline.transformer.config, vaeScaleFactor: pipeline.vae.config.scaleFactor,
                                       vaeLatentChannels: pipeline.vae.config.latentChannels, source: "c.json") }
             throws: { "\($0)".contains("'dim'") }
+    }
+
+    /// `colour_input`: the encoder also reads the reference's RGB area-pooled to the latent grid, trains, exports and loads.
+    @Test func colourInputAddsThePooledPixels() throws {
+        let (folder, trainer) = try Self.trained(steps: 2, colourInput: true)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let pipeline = try ZImagePipeline.load(folder: folder)
+        let adapter = try #require(pipeline.styleAdapter)
+        #expect(adapter.config.colourInput)
+        let reference = try #require(trainer.data.samples.first).reference.unsqueeze(0)
+        let input = try adapter.encoderInput(reference, vae: pipeline.vae)
+        let latents = try pipeline.vae.imageToLatents(reference)
+        #expect(input.shape == [1, latents.size(1) + 3, latents.size(2), latents.size(3)])
+        let pooled = try reference.interpolate(height: latents.size(2), width: latents.size(3), mode: .area)
+        #expect(try (input.narrow(dim: 1, start: latents.size(1), length: 3) - pooled).abs().max().item() < 1e-6)
+        #expect(try (input.narrow(dim: 1, start: 0, length: latents.size(1)) - latents).abs().max().item() < 1e-6)
+        var request = TextToImageRequest(prompts: ["a toast"])
+        (request.width, request.height, request.steps, request.seed) = (32, 32, 2, 5)
+        request.style = StyleReference(image: try ZImagePipeline.rgbaImage(reference.squeeze(0)), scale: 1)
+        #expect(try pipeline.denoise(request).shape.count == 4)
+        #expect(try TrainingConfig.parse("[style_adapter]\ncolour_input = true\n", format: .toml, file: "t.toml").styleAdapter.colourInput)
     }
 
     @Test func theConfigSectionIsReadAndChecked() throws {

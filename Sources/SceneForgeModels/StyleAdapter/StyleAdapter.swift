@@ -53,20 +53,26 @@ public struct StyleAdapter {
         return try full.interpolate(height: config.imageHeight, width: config.imageWidth, mode: .area)
     }
 
-    /// The frozen part: the VAE's normalised latents of references (B, 3, image_height, image_width).
-    public static func referenceLatents(_ images: Tensor, vae: AutoencoderKL) throws -> Tensor {
-        try withNoGrad { try vae.imageToLatents(images).to(.float32) }
+    /// The frozen part, float32: the VAE's normalised latents of references (B, 3, image_height, image_width) in
+    /// [-1, 1], and with `colour_input` the references' RGB area-pooled to the latent grid after them.
+    public func encoderInput(_ images: Tensor, vae: AutoencoderKL) throws -> Tensor {
+        try withNoGrad {
+            let latents = try vae.imageToLatents(images).to(.float32)
+            guard config.colourInput else { return latents }
+            let colour = try images.to(.float32).interpolate(height: latents.size(2), width: latents.size(3), mode: .area)
+            return try Tensor.cat([latents, colour], dim: 1)
+        }
     }
 
-    /// The trainable part: style tokens (B, num_tokens, dim) of reference latents.
-    public func tokens(latents: Tensor, dtype: DType) throws -> Tensor {
-        try imageProj(imageEncoder(latents.to(dtype)))
+    /// The trainable part: style tokens (B, num_tokens, dim) of `encoderInput`'s output.
+    public func tokens(input: Tensor, dtype: DType) throws -> Tensor {
+        try imageProj(imageEncoder(input.to(dtype)))
     }
 
     /// Style tokens of one reference screenshot, (1, num_tokens, dim).
     public func tokens(reference image: RGBAImage, vae: AutoencoderKL) throws -> Tensor {
-        let latents = try Self.referenceLatents(referenceTensor(image), vae: vae)
-        return try withNoGrad { try tokens(latents: latents, dtype: imageProj.proj.weight.dtype) }
+        let input = try encoderInput(referenceTensor(image), vae: vae)
+        return try withNoGrad { try tokens(input: input, dtype: imageProj.proj.weight.dtype) }
     }
 
     /// What the transformer needs for every evaluation of a generation: each layer's keys and values of `tokens`.

@@ -20,6 +20,9 @@ public struct StyleAdapterConfig: Equatable, Sendable {
     /// what sits at the top of the screen (header colour) and what fills the page.
     public var gridHeight = 4
     public var gridWidth = 2
+    /// Also give the encoder the reference's own RGB, area-pooled to the latent grid: the VAE's latents blur
+    /// close hues together (its yellow comes back amber), the pooled pixels keep them exact.
+    public var colourInput = false
     /// The scale used when a request names none.
     public var scale = 1.0
     /// The style guidance used when a request names none (`StyleReference.guidance`; 0: one pass, no style guidance).
@@ -30,6 +33,9 @@ public struct StyleAdapterConfig: Equatable, Sendable {
     public static func load(contentsOf url: URL) throws -> StyleAdapterConfig {
         try ModelConfigFile.load(StyleAdapterConfig.self, contentsOf: url)
     }
+
+    /// Channels entering `image_encoder.conv_in`: the latents, and the pooled RGB with `colour_input`.
+    var encoderInputChannels: Int { latentChannels + (colourInput ? 3 : 0) }
 
     /// Features entering `image_proj.proj`: the last head channel count times the pooled grid.
     var pooledFeatures: Int { (encoderChannels.last ?? 0) * gridHeight * gridWidth }
@@ -81,6 +87,7 @@ extension StyleAdapterConfig: Codable {
         case gridWidth = "grid_width"
         case scale
         case guidance
+        case colourInput = "colour_input"
     }
 
     public static let className = "SceneForgeStyleAdapter"
@@ -105,6 +112,7 @@ extension StyleAdapterConfig: Codable {
         gridWidth = try c.decode(Int.self, forKey: .gridWidth)
         scale = try c.decodeIfPresent(Double.self, forKey: .scale) ?? scale
         guidance = try c.decodeIfPresent(Double.self, forKey: .guidance) ?? guidance
+        colourInput = try c.decodeIfPresent(Bool.self, forKey: .colourInput) ?? colourInput
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -124,5 +132,6 @@ extension StyleAdapterConfig: Codable {
         try c.encode(gridWidth, forKey: .gridWidth)
         try c.encode(scale, forKey: .scale)
         if guidance != 0 { try c.encode(guidance, forKey: .guidance) }   // older configs read the same
+        if colourInput { try c.encode(colourInput, forKey: .colourInput) }
     }
 }

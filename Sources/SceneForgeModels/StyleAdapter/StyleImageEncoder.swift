@@ -1,6 +1,7 @@
 import SceneForgeTorch
 
-/// `image_encoder`: the trainable head over the frozen VAE's latents of the reference screenshot.
+/// `image_encoder`: the trainable head over the frozen VAE's latents of the reference screenshot (and, with
+/// `colour_input`, its RGB area-pooled to the same grid, as three more channels).
 /// There is no CLIP in this project, so the model's own VAE encoder is the image backbone (it already
 /// knows colours and flat panels); two small convolutions then turn its latents into style features,
 /// average-pooled to a coarse grid that keeps "header band" apart from "page".
@@ -13,7 +14,7 @@ struct StyleImageEncoder {
     let gridWidth: Int
 
     init(_ w: Weights, config: StyleAdapterConfig) throws {
-        convIn = try Conv2d(w.scoped("conv_in"), inChannels: config.latentChannels, outChannels: config.encoderChannels[0],
+        convIn = try Conv2d(w.scoped("conv_in"), inChannels: config.encoderInputChannels, outChannels: config.encoderChannels[0],
                             kernel: 3, padding: 1)
         convDown = try Conv2d(w.scoped("conv_down"), inChannels: config.encoderChannels[0],
                               outChannels: config.encoderChannels[1], kernel: 3, stride: 2, padding: 1)
@@ -21,9 +22,9 @@ struct StyleImageEncoder {
         gridWidth = config.gridWidth
     }
 
-    /// `latents`: (B, latent_channels, h, w), the VAE's normalised latents. Returns (B, features).
-    func callAsFunction(_ latents: Tensor) throws -> Tensor {
-        let features = try convDown(convIn(latents).silu()).silu()
+    /// `input`: (B, encoder input channels, h, w) from `StyleAdapter.encoderInput`. Returns (B, features).
+    func callAsFunction(_ input: Tensor) throws -> Tensor {
+        let features = try convDown(convIn(input).silu()).silu()
         let (h, w) = (features.size(2), features.size(3))
         let pooled = try features.avgPool2d(kernel: (h / gridHeight, w / gridWidth))
         return try pooled.flatten(start: 1)
