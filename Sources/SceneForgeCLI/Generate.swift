@@ -95,7 +95,10 @@ struct Generate: AsyncParsableCommand {
             style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init))
         var conditioning = initialConditioning
         conditioning.controlOnNegative = !(controlPromptOnly || recorded?.extra["controlOnNegative"] == "false")
-        conditioning.styleGuidance = styleGuidance ?? recorded?.extra["styleGuidance"].flatMap(Double.init)
+        // A record from before style guidance names a style but no guidance: it was made with none.
+        let recordedStyleGuidance = recorded?.extra["styleGuidance"].flatMap(Double.init)
+            ?? (recorded?.extra["style"] != nil ? 0 : nil)
+        conditioning.styleGuidance = styleGuidance ?? recordedStyleGuidance
         guard conditioning.styleGuidance == nil || conditioning.stylePath != nil else {
             throw ValidationError("--style-guidance needs --style")
         }

@@ -76,6 +76,10 @@ struct StyleExtrasTests {
         let byDefault = try ZImageGenerator(folder: folder, dtype: .float32, device: .cpu)
             .generate(Self.job(["style": .string(reference.path)])) { _, _ in true }
         #expect(byDefault.image == guided.image && byDefault.record.extra["styleGuidance"] == "2.0")
+        // A record from before style guidance (a style, no styleGuidance) replays with none, whatever the adapter's default.
+        var older = styled
+        older.record.extra["styleGuidance"] = nil
+        #expect(try ZImageEngineTests.regenerated(older) == styled.image)
         // Scale 0 is still exactly no adapter: style guidance has nothing to push from and runs no extra pass.
         let offByDefault = try ZImageGenerator(folder: folder, dtype: .float32, device: .cpu)
             .generate(Self.job(["style": .string(reference.path), "style_scale": .double(0)])) { _, _ in true }
