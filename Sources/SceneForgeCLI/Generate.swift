@@ -81,27 +81,23 @@ struct Generate: AsyncParsableCommand {
         let modelPath = try model ?? recorded?.extra["modelPath"] ?? DefaultModel.locate().path
         guard let text = prompt ?? recorded?.prompt else { throw ValidationError("no prompt given: pass --prompt TEXT") }
 
-        let initialConditioning = try ImageConditioning(
+        // A record from before style guidance names a style but no guidance: it was made with none.
+        let recordedStyleGuidance = recorded?.extra["styleGuidance"].flatMap(Double.init)
+            ?? (recorded?.extra["style"] != nil ? 0 : nil)
+        let conditioning = try ImageConditioning(
             controlnet: controlnet ?? recorded?.extra["controlnet"], control: control ?? recorded?.controlLayout,
             controlStyle: controlStyle ?? recorded?.extra["controlStyle"] ?? "segmentation",
             controlScale: controlScale ?? recorded?.controlStrength ?? 0.75,
             controlStart: controlStart ?? recorded?.extra["controlStart"].flatMap(Double.init) ?? 0,
             controlEnd: controlEnd ?? recorded?.extra["controlEnd"].flatMap(Double.init) ?? 1,
+            controlOnNegative: !(controlPromptOnly || recorded?.extra["controlOnNegative"] == "false"),
             initImage: `init` ?? recorded?.extra["init"], strength: strength ?? recorded?.extra["strength"].flatMap(Double.init),
             mask: mask ?? recorded?.extra["mask"], maskLayout: maskLayout ?? recorded?.extra["maskLayout"],
             pasteBack: pasteBack || recorded?.extra["pasteBack"] == "true",
             feather: feather ?? recorded?.extra["feather"].flatMap(Int.init) ?? 0,
             fitSteps: fitSteps ?? recorded?.extra["fitSteps"].flatMap(Int.init) ?? 0,
-            style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init))
-        var conditioning = initialConditioning
-        conditioning.controlOnNegative = !(controlPromptOnly || recorded?.extra["controlOnNegative"] == "false")
-        // A record from before style guidance names a style but no guidance: it was made with none.
-        let recordedStyleGuidance = recorded?.extra["styleGuidance"].flatMap(Double.init)
-            ?? (recorded?.extra["style"] != nil ? 0 : nil)
-        conditioning.styleGuidance = styleGuidance ?? recordedStyleGuidance
-        guard conditioning.styleGuidance == nil || conditioning.stylePath != nil else {
-            throw ValidationError("--style-guidance needs --style")
-        }
+            style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init),
+            styleGuidance: styleGuidance ?? recordedStyleGuidance)
         var request = TextToImageRequest(prompts: [text])
         let referencePaths = reference.isEmpty
             ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference

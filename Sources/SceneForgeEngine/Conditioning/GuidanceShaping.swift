@@ -22,12 +22,8 @@ public struct GuidanceShaping: Equatable, Sendable {
     }
 
     public init(extras: [String: JSONValue]) throws {
-        func number(_ key: String, default value: Double) throws -> Double {
-            guard let given = extras[key] else { return value }
-            guard let number = given.doubleValue else { throw ConditioningError("field 'job.extras.\(key)' must be a number") }
-            return number
-        }
-        try self.init(truncation: number("cfg_truncation", default: 1), normalization: number("cfg_normalization", default: 0))
+        let read = JobExtrasReader(extras: extras)
+        try self.init(truncation: read.number("cfg_truncation") ?? 1, normalization: read.number("cfg_normalization") ?? 0)
     }
 
     /// What a generation record says (`cfgTruncation` / `cfgNormalization`; absent: the defaults).

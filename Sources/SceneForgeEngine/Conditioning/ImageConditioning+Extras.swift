@@ -18,39 +18,15 @@ extension ImageConditioning {
     }
 
     public init(extras: [String: JSONValue]) throws {
-        func string(_ key: String) throws -> String? {
-            guard let value = extras[key] else { return nil }
-            guard let text = value.stringValue, !text.isEmpty else { throw ConditioningError("field 'job.extras.\(key)' must be a non-empty string") }
-            return text
-        }
-        func number(_ key: String) throws -> Double? {
-            guard let value = extras[key] else { return nil }
-            guard let number = value.doubleValue, number.isFinite else { throw ConditioningError("field 'job.extras.\(key)' must be a number") }
-            return number
-        }
-        func flag(_ key: String, default value: Bool) throws -> Bool {
-            guard let given = extras[key] else { return value }
-            guard case .bool(let flag) = given else { throw ConditioningError("field 'job.extras.\(key)' must be true or false") }
-            return flag
-        }
-        let pasteBack = try flag("paste_back", default: false)
-        func whole(_ key: String, _ range: ClosedRange<Int64>, of unit: String) throws -> Int {
-            guard let value = extras[key] else { return 0 }
-            guard let whole = value.intValue, range.contains(whole) else {
-                throw ConditioningError("field 'job.extras.\(key)' must be a whole number of \(unit) in \(range)")
-            }
-            return Int(whole)
-        }
-        let (feather, fitSteps) = (try whole("feather", 0...4096, of: "pixels"), try whole("fit_steps", 0...100_000, of: "steps"))
-        try self.init(controlnet: string("controlnet"), control: string("control"),
-                      controlStyle: string("control_style") ?? "segmentation", controlScale: number("control_scale") ?? 0.75,
-                      controlStart: number("control_start") ?? 0, controlEnd: number("control_end") ?? 1,
-                      initImage: string("init"), strength: number("strength"), mask: string("mask"),
-                      maskLayout: string("mask_layout"), pasteBack: pasteBack, feather: feather, fitSteps: fitSteps,
-                      style: string("style"), styleScale: number("style_scale"))
-        controlOnNegative = try flag("control_on_negative", default: true)
-        styleGuidance = try number("style_guidance")
-        guard styleGuidance == nil || stylePath != nil else { throw ConditioningError("a style guidance needs a style reference image") }
+        let read = JobExtrasReader(extras: extras)
+        try self.init(controlnet: read.string("controlnet"), control: read.string("control"),
+                      controlStyle: read.string("control_style") ?? "segmentation", controlScale: read.number("control_scale") ?? 0.75,
+                      controlStart: read.number("control_start") ?? 0, controlEnd: read.number("control_end") ?? 1,
+                      controlOnNegative: read.flag("control_on_negative", default: true),
+                      initImage: read.string("init"), strength: read.number("strength"), mask: read.string("mask"),
+                      maskLayout: read.string("mask_layout"), pasteBack: read.flag("paste_back", default: false),
+                      feather: read.whole("feather", 0...4096, of: "pixels"), fitSteps: read.whole("fit_steps", 0...100_000, of: "steps"),
+                      style: read.string("style"), styleScale: read.number("style_scale"), styleGuidance: read.number("style_guidance"))
         // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
         // a built-in layout guides the job through the model's own ControlNet when it has one.
         if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? Self.layout(id)) != nil,

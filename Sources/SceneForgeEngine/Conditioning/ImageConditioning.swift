@@ -17,7 +17,7 @@ public struct ImageConditioning {
     public var controlStart: Double
     public var controlEnd: Double
     /// With guidance, whether the negative branch gets the ControlNet's hints too (`ControlGuidance.onNegative`).
-    public var controlOnNegative = true
+    public var controlOnNegative: Bool
     public var strength: Double?
     public var mask: String?
     public var maskLayout: String?
@@ -35,22 +35,27 @@ public struct ImageConditioning {
     public let styleImage: RGBAImage?
     public var styleScale: Double?
     /// Style guidance (`StyleReference.guidance`; nil: the adapter's own).
-    public var styleGuidance: Double?
+    public let styleGuidance: Double?
 
     /// Reads the source image and checks that the settings fit together; errors name the setting.
     public init(controlnet: String? = nil, control: String? = nil, controlStyle: String = "segmentation",
-                controlScale: Double = 0.75, controlStart: Double = 0, controlEnd: Double = 1, initImage: String? = nil,
-                strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil, pasteBack: Bool = false,
-                feather: Int = 0, fitSteps: Int = 0, style: String? = nil, styleScale: Double? = nil) throws {
+                controlScale: Double = 0.75, controlStart: Double = 0, controlEnd: Double = 1, controlOnNegative: Bool = true,
+                initImage: String? = nil, strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil,
+                pasteBack: Bool = false, feather: Int = 0, fitSteps: Int = 0, style: String? = nil, styleScale: Double? = nil,
+                styleGuidance: Double? = nil) throws {
         (self.controlnet, self.control, self.controlStyle, self.controlScale) = (controlnet, control, controlStyle, controlScale)
         (self.controlStart, self.controlEnd, self.strength, self.mask) = (controlStart, controlEnd, strength, mask)
         (self.maskLayout, self.pasteBack, self.feather, self.fitSteps, initPath) = (maskLayout, pasteBack, feather, fitSteps, initImage)
         source = try initImage.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
-        (stylePath, self.styleScale) = (style, styleScale)
+        (stylePath, self.styleScale, self.styleGuidance, self.controlOnNegative) = (style, styleScale, styleGuidance, controlOnNegative)
         styleImage = try style.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         guard styleScale == nil || style != nil else { throw ConditioningError("a style scale needs a style reference image") }
         if let styleScale, !(styleScale.isFinite && styleScale >= 0) {
             throw ConditioningError("the style scale must be a number ≥ 0 (got \(styleScale))")
+        }
+        guard styleGuidance == nil || style != nil else { throw ConditioningError("a style guidance needs a style reference image") }
+        if let styleGuidance, !(styleGuidance.isFinite && styleGuidance >= 0) {
+            throw ConditioningError("the style guidance must be a number ≥ 0 (got \(styleGuidance))")
         }
         // A control without a ControlNet is settled in `apply`, which knows the model: its own controlnet/ is used.
         guard controlnet == nil || control != nil else {
@@ -134,8 +139,7 @@ public struct ImageConditioning {
                 throw ConditioningError("a style reference needs a model with a style adapter (style_adapter/); \(pipeline.folder.path) has none")
             }
             let scale = styleScale ?? adapter.config.scale
-            let guidance = styleGuidance ?? adapter.config.guidance
-            guard guidance.isFinite, guidance >= 0 else { throw ConditioningError("the style guidance must be a number ≥ 0 (got \(guidance))") }
+            let guidance = styleGuidance ?? adapter.config.guidance   // the config's own is checked when the adapter loads
             request.style = StyleReference(image: styleImage, scale: scale, guidance: guidance)
             prepared.recordExtra["style"] = stylePath
             prepared.recordExtra["styleScale"] = "\(scale)"

@@ -287,7 +287,7 @@ public final class ZImagePipeline {
                     try omniVelocities(targets: targets, captions: captions, references: $0, time: time)
                 } ?? transformer.forward(
                     latents: targets, timesteps: Tensor.full([targets.count], time, device: device),
-                    captions: captions.map { $0[0] }, style: branches.count > 1 ? style?.onlyFirst(batch) : style, control: hook)
+                    captions: captions.map { $0[0] }, style: style?.onlyFirst(batch), control: hook)
                 let velocities = try (0..<batch).map {
                     try branches.velocity(outputs, sample: $0, guidance: request.guidance, styleGuidance: styleGuidance,
                                           normalization: request.cfgNormalization)
