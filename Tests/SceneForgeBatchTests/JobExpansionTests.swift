@@ -63,6 +63,19 @@ struct JobExpansionTests {
         #expect(moved.first?.scene == "explicit-prompt")
     }
 
+    @Test func guidanceOptionsEnterTheIdOnlyWhenSet() throws {
+        let base = try jobs(Support.tinyScenario)
+        // The id this job had before the options existed: a scenario that does not use them keeps its ids.
+        #expect(base.first?.id == "b00470e5d0d4a031")
+        #expect(base.allSatisfy { !StableJobID.canonicalText(of: $0).contains("guidance_options") })
+        let edited = try jobs(try copyOfTiny { $0.replacingOccurrences(of: "guidance = 1.5", with: "guidance = 1.5\ncfg_truncation = 0.5") })
+        for (a, b) in zip(base, edited) {
+            #expect((a.id == b.id) == (a.scene != "explicit-prompt"), "\(a.scene) seed \(a.seed)")
+        }
+        let normalized = try jobs(try copyOfTiny { $0.replacingOccurrences(of: "guidance = 1.5", with: "guidance = 1.5\ncfg_normalization = 0.5") })
+        #expect(Set(normalized.map(\.id)).isDisjoint(with: edited.filter { $0.scene == "explicit-prompt" }.map(\.id)))
+    }
+
     @Test func shardsPartitionTheBatch() throws {
         let jobs = try jobs(Support.tinyScenario)
         for n in [1, 3, 4, 7, 25] {

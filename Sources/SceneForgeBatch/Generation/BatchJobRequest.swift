@@ -12,13 +12,15 @@ struct BatchJobRequest {
 
     /// `controlNet`: the ControlNet for jobs with `control_scale > 0` (nil: the model's own controlnet/, which the
     /// generator finds through `ImageConditioning`); `scratch`: where control images go.
-    /// A job's `style` becomes the `style` / `style_scale` extras (the model's style adapter).
+    /// A job's `style` becomes the `style` / `style_scale` extras (the model's style adapter); its guidance options
+    /// become theirs.
     init(_ job: BatchJob, controlNet: String?, scratch: URL) throws {
         try self.init(control: job, controlNet: controlNet, scratch: scratch)
-        if let path = job.style {
+        if let path = job.stylePath {
             extras.merge(ImageConditioning.styleExtras(path: path, scale: job.styleStrength)) { _, new in new }
         }
         if let edit = job.edit { try extras.merge(Self.editExtras(edit, job: job, scratch: scratch)) { _, new in new } }
+        extras.merge(job.guidanceOptions.extras) { _, new in new }
     }
 
     /// A scene's edit as the engine's extras; a mask from the layout is rasterised to a PNG like the control image.
@@ -83,7 +85,7 @@ extension BatchRecord {
     static func make(_ job: BatchJob, generated: GenerationRecord, createdAt: Date) -> GenerationRecord {
         var record = make(job, modelHash: generated.modelHash, sampler: generated.sampler, createdAt: createdAt)
         for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale", "styleGuidance",
-                    "init", "strength", "pasteBack", "feather", "fitSteps"] {
+                    "controlOnNegative", "cfgTruncation", "cfgNormalization", "init", "strength", "pasteBack", "feather", "fitSteps"] {
             if let value = generated.extra[key] { record.extra[key] = value }
         }
         // The generator saw the layout's mask as a scratch PNG; the record says where it came from.

@@ -17,6 +17,7 @@ public struct BatchJob: Equatable, Sendable {
     public var seed: UInt64
     public var steps: Int
     public var guidance: Double
+    public var guidanceOptions = GuidanceOptions()
     public var width: Int
     public var height: Int
     public var layoutId: String?
@@ -24,7 +25,9 @@ public struct BatchJob: Equatable, Sendable {
     public var controlStart = 0.0
     public var controlEnd = 1.0
     public var edit: SceneEdit?
+    /// The style reference as written in the scenario (part of the id) and resolved on this machine (not).
     public var style: String?
+    public var stylePath: String?
     public var styleStrength: Double?
     public var anomalyType: String?
     public var expectedAction: String?

@@ -21,6 +21,7 @@ public enum JobExpansion {
                     anomalyType: scene.anomaly?.id, expectedAction: scene.anomaly?.expectedAction,
                     anomalyBoxes: boxes, layout: scene.layout)
                 (job.controlStart, job.controlEnd, job.edit) = (scene.controlStart, scene.controlEnd, scene.edit)
+                (job.stylePath, job.guidanceOptions) = (scene.stylePath, scene.guidanceOptions)
                 job.id = StableJobID.id(of: job)
                 if let other = seen[job.id] {
                     throw JobExpansionError(description: "\(scene.location): scene '\(scene.name)' seed \(seed) has the same settings as \(other); remove one")

@@ -35,6 +35,7 @@ public enum StableJobID {
         // Later settings enter only when set, so the ids of jobs that do not use them stay what they were.
         if job.controlStart != 0 || job.controlEnd != 1 { add("control_range", "\(job.controlStart)-\(job.controlEnd)") }
         if let edit = job.edit { add("edit", edit.canonicalText) }
+        if let shaping = job.guidanceOptions.canonicalText { add("guidance_options", shaping) }
         return lines.joined(separator: "\n")
     }
 

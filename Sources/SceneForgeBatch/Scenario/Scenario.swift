@@ -11,13 +11,17 @@ public struct SceneSpec: Equatable, Sendable {
     /// The model as written in the file (part of job ids) and where it resolves on this machine.
     public var model: String
     public var modelPath: String
+    /// The style reference as written in the file (part of job ids) and where it resolves on this machine.
     public var style: String?
+    public var stylePath: String?
     public var styleStrength: Double?
     public var loras: [LoRASpec]
     public var width: Int
     public var height: Int
     public var steps: Int
     public var guidance: Double
+    /// Style guidance, cfg truncation / normalization, control on the negative branch (nil fields: the engine's defaults).
+    public var guidanceOptions = GuidanceOptions()
     /// ControlNet conditioning scale for the layout's control image; 0 = the layout gives ground truth only.
     public var controlScale: Double
     /// The part of the run the control applies to (0 and 1: all of it).

@@ -26,6 +26,8 @@ public struct ScenarioSettings: Equatable, Sendable {
     public var height: Int?
     public var steps: Int?
     public var guidance: Double?
+    /// Style guidance, cfg truncation / normalization and control on the negative branch; each field layered alone.
+    public var guidanceOptions = GuidanceOptions()
     public var negativePrompt: String?
     public var controlScale: Double?
     /// The part of the run the layout's control applies to (fractions, as `generate --control-start/--control-end`).
@@ -57,6 +59,7 @@ public struct ScenarioSettings: Equatable, Sendable {
         if let v = top.height { merged.height = v }
         if let v = top.steps { merged.steps = v }
         if let v = top.guidance { merged.guidance = v }
+        merged.guidanceOptions = guidanceOptions.overlaid(by: top.guidanceOptions)
         if let v = top.negativePrompt { merged.negativePrompt = v }
         if let v = top.controlScale { merged.controlScale = v }
         if let v = top.controlStart { merged.controlStart = v }

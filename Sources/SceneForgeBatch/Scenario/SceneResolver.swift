@@ -50,8 +50,34 @@ struct SceneResolver {
             seeds: try seeds(settings, scene: name),
             location: "\(entry.file.displayName):\(entry.file.error(entry.path, "").line ?? 1)")
         (spec.controlStart, spec.controlEnd) = (controlStart, controlEnd)
+        if let style = settings.style {
+            // Resolved against the file that names it, as the model is, so a batch runs from any folder.
+            guard FileManager.default.fileExists(atPath: style.resolvedPath) else {
+                throw entry.error("style", "style reference '\(style.value)' does not exist (looked for \(style.resolvedPath))")
+            }
+            spec.stylePath = style.resolvedPath
+        }
         spec.edit = try edit(settings, layout: layout)
+        spec.guidanceOptions = try guidanceOptions(settings, controlScale: controlScale)
         return spec
+    }
+
+    /// The scene's guidance options, refused where they would do nothing: style guidance needs a style reference,
+    /// cfg truncation / normalization need guidance, and where the control goes under guidance needs both.
+    private func guidanceOptions(_ settings: ScenarioSettings, controlScale: Double) throws -> GuidanceOptions {
+        let options = settings.guidanceOptions, guided = (settings.guidance ?? 0) > 0
+        if options.styleGuidance != nil, settings.style == nil {
+            throw entry.error("style_guidance", "style_guidance pushes towards a style reference: set style = \"reference.png\" (in this scene or in [defaults])")
+        }
+        for (key, isSet) in [("cfg_truncation", options.cfgTruncation != nil), ("cfg_normalization", options.cfgNormalization != nil)]
+        where isSet && !guided {
+            throw entry.error(key, "\(key) shapes classifier-free guidance: set guidance > 0 (in this scene or in [defaults])")
+        }
+        if options.controlOnNegative != nil, !guided || controlScale == 0 {
+            throw entry.error("control_on_negative", "control_on_negative says which guidance branches the layout's control reaches: "
+                + "set guidance > 0 and control_scale > 0 (in this scene or in [defaults])")
+        }
+        return options
     }
 
     /// The scene's edit settings, checked together: a mask needs a source image, paste-back and the latent fit need

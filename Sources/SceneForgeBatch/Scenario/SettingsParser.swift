@@ -4,11 +4,11 @@ import SceneForgeScenes
 /// Reads the generation settings shared by `[defaults]` and `[[scenes]]`, checking each value
 /// where it is written so a bad one is reported at its own line.
 enum SettingsParser {
-    static let fields: Set<String> = [
+    static let fields = Set([
         "model", "style", "style_strength", "loras", "width", "height", "steps", "guidance", "negative_prompt",
         "control_scale", "control_start", "control_end", "init", "strength", "mask", "paste_back", "feather", "fit_steps",
         "language", "seeds", "count",
-    ]
+    ] + GuidanceOptions.fields)
     static let maximumSide = 4096
     /// Z-Image needs sides divisible by 2 × its VAE factor (8).
     static let sideMultiple = 16
@@ -23,6 +23,11 @@ enum SettingsParser {
         s.height = try side(table, "height")
         s.steps = try table.optionalInt("steps", in: 1...1000)
         s.guidance = try table.optionalNumber("guidance", in: 0...100)
+        s.guidanceOptions = GuidanceOptions(
+            styleGuidance: try table.optionalNumber("style_guidance", in: 0...100),
+            cfgTruncation: try table.optionalNumber("cfg_truncation", in: 0...1),
+            cfgNormalization: try table.optionalNumber("cfg_normalization", in: 0...100),
+            controlOnNegative: try table.optionalBool("control_on_negative"))
         s.negativePrompt = try table.optionalString("negative_prompt")
         s.controlScale = try table.optionalNumber("control_scale", in: 0...2)
         s.controlStart = try table.optionalNumber("control_start", in: 0...1)
