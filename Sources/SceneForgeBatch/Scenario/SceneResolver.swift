@@ -50,13 +50,8 @@ struct SceneResolver {
             seeds: try seeds(settings, scene: name),
             location: "\(entry.file.displayName):\(entry.file.error(entry.path, "").line ?? 1)")
         (spec.controlStart, spec.controlEnd) = (controlStart, controlEnd)
-        if let style = settings.style {
-            // Resolved against the file that names it, as the model is, so a batch runs from any folder.
-            guard FileManager.default.fileExists(atPath: style.resolvedPath) else {
-                throw entry.error("style", "style reference '\(style.value)' does not exist (looked for \(style.resolvedPath))")
-            }
-            spec.stylePath = style.resolvedPath
-        }
+        // Resolved against the file that names it, as the model is, so a batch runs from any folder.
+        spec.stylePath = try settings.style.map { try existingPath($0, key: "style", what: "style reference") }
         spec.edit = try edit(settings, layout: layout)
         spec.guidanceOptions = try guidanceOptions(settings, controlScale: controlScale)
         return spec
@@ -91,19 +86,14 @@ struct SceneResolver {
             }
             return nil
         }
-        guard FileManager.default.fileExists(atPath: source.resolvedPath) else {
-            throw entry.error("init", "init image '\(source.value)' does not exist (looked for \(source.resolvedPath))")
-        }
+        let sourcePath = try existingPath(source, key: "init", what: "init image")
         var mask: SceneEdit.Mask?
         if let given = settings.mask {
             if given.value == "from-layout" {
                 guard layout != nil else { throw entry.error("mask", "mask = \"from-layout\" needs a layout; set layout") }
                 mask = .fromLayout
             } else {
-                guard FileManager.default.fileExists(atPath: given.resolvedPath) else {
-                    throw entry.error("mask", "mask '\(given.value)' does not exist (looked for \(given.resolvedPath)); or give \"from-layout\"")
-                }
-                mask = .image(written: given.value, path: given.resolvedPath)
+                mask = .image(written: given.value, path: try existingPath(given, key: "mask", what: "mask", hint: "; or give \"from-layout\""))
             }
         }
         let (pasteBack, fitSteps) = (settings.pasteBack ?? false, settings.fitSteps ?? 0)
@@ -111,8 +101,18 @@ struct SceneResolver {
             let key = pasteBack ? "paste_back" : "fit_steps"
             throw entry.error(key, "\(key) keeps what is outside a mask: set mask")
         }
-        return SceneEdit(source: source.value, sourcePath: source.resolvedPath, strength: settings.strength, mask: mask,
+        return SceneEdit(source: source.value, sourcePath: sourcePath, strength: settings.strength, mask: mask,
                          pasteBack: pasteBack, feather: settings.feather ?? 0, fitSteps: fitSteps)
+    }
+
+    /// Where `source` resolves on this machine, refused at `key` when no file is there (`what` names it, `hint` may
+    /// follow the message).
+    private func existingPath(_ source: Source<String>, key: String, what: String, hint: String = "") throws -> String {
+        let path = source.resolvedPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw entry.error(key, "\(what) '\(source.value)' does not exist (looked for \(path))\(hint)")
+        }
+        return path
     }
 
     /// The anomaly comes from `anomaly`, else from the layout; when both are given they must agree.
@@ -143,10 +143,7 @@ struct SceneResolver {
             }
             return layout
         }
-        let path = Source(reference, baseDirectory: baseDirectory).resolvedPath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw entry.error("layout", "layout file '\(reference)' does not exist (looked for \(path))")
-        }
+        let path = try existingPath(Source(reference, baseDirectory: baseDirectory), key: "layout", what: "layout file")
         return try catalog.parseLayout(at: URL(fileURLWithPath: path), displayName: reference)
     }
 
