@@ -42,8 +42,9 @@ struct EvalReport {
         return String(format: "  detector mean IoU %.3f (worst layout %.3f), anomaly type %.3f, theme colour %.3f, renderer diversity %.3f",
                       check.meanAdherence, check.worstAdherence, check.anomalyRecognition, check.themeRecognition, check.diversity)
             + "\n  detector IoU per layout: " + perLayout(check.adherence)
-            + String(format: "\n  detector on the same screens softened (blur, less contrast): mean IoU %.3f (worst layout %.3f)",
-                     QualityFigures.mean(instrument.softenedAdherence), QualityFigures.worst(instrument.softenedAdherence))
+            + String(format: "\n  on the same screens softened (blur, less contrast): detector mean IoU %.3f (worst layout %.3f), theme colour %.3f",
+                     QualityFigures.mean(instrument.softenedAdherence), QualityFigures.worst(instrument.softenedAdherence),
+                     instrument.softenedThemeRecognition)
             + "\n  softened, per layout: " + perLayout(instrument.softenedAdherence)
     }
 

@@ -63,6 +63,8 @@ public struct QualityInstrument: Sendable {
     /// The detector's mean IoU per layout on the held-out screens softened (`Softening`): how far it can be
     /// trusted on an image drawn with less contrast than the renderer's.
     public let softenedAdherence: [String: Double]
+    /// The theme classifier's accuracy on the same softened held-out screens.
+    public let softenedThemeRecognition: Double
 
     /// Training seeds and held-out seeds must not overlap.
     public static func train(layouts: [Layout], styles: [AppStyle] = AppStyle.builtIn, trainingSeeds: [UInt64] = [1, 2, 3],
@@ -72,19 +74,23 @@ public struct QualityInstrument: Sendable {
         }
         let training = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: trainingSeeds)
         let heldOut = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: heldOutSeeds)
-        let detector = try AnomalyRegionDetector.train(on: training + Softening.soften(training))
+        // The detector and the theme classifier also learn from softened screens, because what they read is generated
+        // images; the anomaly type's grid features are relative to the page and need no such help.
+        let softTraining = try Softening.soften(training)
+        let detector = try AnomalyRegionDetector.train(on: training + softTraining)
         let anomaly = try ScreenClassifier.train(.anomalyType, on: training)
-        let theme = try ScreenClassifier.train(.themeColour, on: training, penalty: 0.1)
+        let theme = try ScreenClassifier.train(.themeColour, on: training + softTraining)
         let partial = QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme,
                                         selfCheck: QualityFigures(adherence: [:], anomalyRecognition: 0, themeConfusion: ThemeConfusion(),
                                                                   styleConfusion: nil, diversity: 0),
-                                        softenedAdherence: [:])
+                                        softenedAdherence: [:], softenedThemeRecognition: 0)
         // The renderer's own seed-to-seed diversity: one prompt (layout + style), the held-out seeds and one more.
         let check = try partial.measure(heldOut.map { GeneratedScreen(image: $0.image, layout: $0.layout, style: $0.style, seed: $0.seed) },
                                         diversityGroups: try rendererDiversityGroups(layouts: layouts, styles: styles))
-        let softened = try partial.adherence(Softening.soften(heldOut).map { ($0.image, $0.layout) })
+        let softHeldOut = try Softening.soften(heldOut)
         return QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme, selfCheck: check,
-                                 softenedAdherence: softened)
+                                 softenedAdherence: try partial.adherence(softHeldOut.map { ($0.image, $0.layout) }),
+                                 softenedThemeRecognition: try theme.accuracy(on: softHeldOut))
     }
 
     /// Per layout, three seeds of one style (styles rotate over layouts), as the generated sets are drawn.

@@ -35,11 +35,14 @@ struct LatentCache {
     /// Each sample's anomaly mask area-averaged to the latent grid ([1, h, w]: the share of each latent's pixels
     /// inside an anomaly box); only when the ControlNet stage weights its loss by them.
     let anomalyShares: [Tensor]?
+    /// Each sample's colourfulness area-averaged to the latent grid ([1, h, w], `colourfulness`); only when the
+    /// ControlNet stage weights its loss by it.
+    let colourShares: [Tensor]?
     /// The empty prompt's caption features, for `transformer.caption_dropout`; only when the run drops captions.
     let emptyCaption: Tensor?
 
     init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL, withControls: Bool,
-         withAnomalyShares: Bool = false, withEmptyCaption: Bool = false) throws {
+         withAnomalyShares: Bool = false, withColourShares: Bool = false, withEmptyCaption: Bool = false) throws {
         func encode(_ image: Tensor) throws -> Tensor {
             let mean = try model.vae.encode(image.unsqueeze(0)).mean.to(.float32)
             return try ((mean - normalization.shift) * normalization.scale).squeeze(0)
@@ -60,6 +63,9 @@ struct LatentCache {
             }
             return try mask.unsqueeze(0).avgPool2d(kernel: (factor, factor)).squeeze(0)
         } : nil
+        colourShares = withColourShares ? try data.samples.map {
+            try Self.colourfulness($0.image).unsqueeze(0).avgPool2d(kernel: (factor, factor)).squeeze(0)
+        } : nil
         let pipeline = ZImagePipeline(
             folder: output, tokenizer: model.tokenizer, textEncoder: model.textEncoder, transformer: model.transformer,
             vae: model.vae, schedulerConfig: FlowMatchEulerConfig(), device: model.transformerWeights.device,
@@ -69,10 +75,24 @@ struct LatentCache {
         emptyCaption = withEmptyCaption ? try pipeline.encode(prompts: [""])[0].to(model.transformerWeights.dtype) : nil
     }
 
-    /// Samples' anomaly shares stacked as [B, 1, h, w], or nil when the cache has none.
-    func anomalyShares(of indices: [Int]) throws -> Tensor? {
-        guard let anomalyShares else { return nil }
-        return try Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0)
+    /// An image's ([3, H, W] in [-1, 1]) colourfulness [1, H, W] in [0, 1]: the HSV saturation of clearly coloured
+    /// pixels (chroma above 0.15 of full scale), 0 for greys, white and black.
+    static func colourfulness(_ image: Tensor) throws -> Tensor {
+        let rgb = try (image + 1) / 2
+        let value = try rgb.max(dims: [0], keepDim: true), chroma = try value - rgb.min(dims: [0], keepDim: true)
+        return try chroma / value.clamp(min: 1e-3) * chroma.gt(0.15).to(.float32)
+    }
+
+    /// The samples' per-latent loss weights [B, 1, h, w]: 1 + anomaly_weight × anomaly share + colour_weight ×
+    /// colourfulness; nil when the stage weights neither.
+    func emphasis(of indices: [Int], config: TrainingConfig.ControlNetSection) throws -> Tensor? {
+        guard anomalyShares != nil || colourShares != nil else { return nil }
+        guard let first = indices.first else { return nil }
+        let grid = latents[first].shape
+        var weights = try Tensor.ones([indices.count, 1, grid[1], grid[2]])
+        if let anomalyShares { weights = try weights + Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0) * config.anomalyWeight }
+        if let colourShares { weights = try weights + Tensor.stack(indices.map { colourShares[$0] }, dim: 0) * config.colourWeight }
+        return weights
     }
 
     /// Sample `index`'s control latents as the ControlNet takes them: (channels, frames = 1, h, w).

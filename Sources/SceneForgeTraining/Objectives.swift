@@ -36,9 +36,9 @@ struct FlowMatchObjective {
     let dtype: DType
     /// The ControlNet stage: the ControlNet, each sample's control latents (C, 1, h, w) and the hints' scale.
     var control: (net: ZImageControlNet, latents: [Tensor], scale: Double)?
-    /// Per-latent share of anomaly pixels [B, 1, h, w] and its extra weight: the squared error is weighted by
-    /// 1 + weight·share and normalised by the mean weight, so the loss stays on the plain objective's scale.
-    var anomalyEmphasis: (shares: Tensor, weight: Double)?
+    /// Per-latent weights [B, 1, h, w] (1 + the ControlNet stage's anomaly and colour emphasis): the squared error
+    /// is weighted by them and normalised by their mean, so the loss stays on the plain objective's scale.
+    var emphasis: Tensor?
 
     static func shiftedSigma(_ u: Double, shift: Double) -> Double { shift * u / (1 + (shift - 1) * u) }
 
@@ -61,8 +61,7 @@ struct FlowMatchObjective {
         let prediction = try Tensor.stack(outputs, dim: 0).squeeze(2).to(.float32)
         let target = try x0 - noise
         let squaredError = try (prediction - target).square()
-        guard let emphasis = anomalyEmphasis else { return try squaredError.mean() }
-        let weights = try emphasis.shares * emphasis.weight + 1
+        guard let weights = emphasis else { return try squaredError.mean() }
         return try (squaredError * weights).mean() / weights.mean()
     }
 }

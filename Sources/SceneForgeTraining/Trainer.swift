@@ -173,9 +173,7 @@ public final class Trainer {
             if withControl ?? (stage == .controlnet), let net = model.controlNet {
                 objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
             }
-            if stage == .controlnet, let shares = try cache.anomalyShares(of: indices) {
-                objective.anomalyEmphasis = (try shares.to(device), config.controlnet.anomalyWeight)
-            }
+            if stage == .controlnet { objective.emphasis = try cache.emphasis(of: indices, config: config.controlnet)?.to(device) }
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0
@@ -227,7 +225,7 @@ public final class Trainer {
         latentNormalization = normalization
         let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
                                   withControls: config.controlnet.steps > 0,
-                                  withAnomalyShares: config.weighsAnomalies,
+                                  withAnomalyShares: config.weighsAnomalies, withColourShares: config.weighsColour,
                                   withEmptyCaption: config.dropsCaptions)
         cache = made
         return made

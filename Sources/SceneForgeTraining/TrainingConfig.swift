@@ -37,6 +37,8 @@ public struct TrainingConfig: Equatable, Sendable {
 
     /// Whether a ControlNet stage weights its loss by the anomaly boxes (the data then carries their masks).
     public var weighsAnomalies: Bool { controlnet.steps > 0 && controlnet.anomalyWeight > 0 }
+    /// Whether the ControlNet stage weights its loss by each latent's colourfulness.
+    public var weighsColour: Bool { controlnet.steps > 0 && controlnet.colourWeight > 0 }
     /// Whether a stage drops captions (so the latent cache must hold the empty prompt's).
     public var dropsCaptions: Bool { transformer.captionDropout > 0 || controlnet.captionDropout > 0 }
 
@@ -102,6 +104,11 @@ public struct TrainingConfig: Equatable, Sendable {
         /// 1 + anomaly_weight × (the share of its pixels inside an anomaly box). 0: the plain objective. Small
         /// anomalies (a toast, a badge) cover a few latents of the screen; without it they barely move the loss.
         public var anomalyWeight = 0.0
+        /// Extra weight of the loss where the screen is strongly coloured: each latent's squared error also counts
+        /// colour_weight × (its pixels' mean HSV saturation, counting only clearly coloured pixels). The app's theme
+        /// lives in a few saturated pixels (a plain header's title, the tab bar's active icon, a button) that the
+        /// plain objective barely sees. 0: off.
+        public var colourWeight = 0.0
         /// As `transformer.caption_dropout`, for the ControlNet stage: the control then also learns to hold the
         /// layout under the empty prompt, which is the negative branch of a guided run.
         public var captionDropout = 0.0

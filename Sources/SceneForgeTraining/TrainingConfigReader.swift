@@ -62,6 +62,7 @@ struct ConfigReader {
             c.controlnet.controlLayersPlaces = try s.ints("control_layers_places") ?? c.controlnet.controlLayersPlaces
             c.controlnet.conditioningScale = try s.double("conditioning_scale") ?? c.controlnet.conditioningScale
             c.controlnet.anomalyWeight = try s.double("anomaly_weight") ?? c.controlnet.anomalyWeight
+            c.controlnet.colourWeight = try s.double("colour_weight") ?? c.controlnet.colourWeight
             c.controlnet.captionDropout = try s.double("caption_dropout") ?? c.controlnet.captionDropout
             try s.refuseUnknown()
         }

@@ -13,7 +13,7 @@ struct EvalCommandTests {
                                             "--control-scale", "1.25", "--save-images", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
         // The embedded model has its own layout ControlNet, which eval uses unless told --no-control.
-        for line in ["held-out renderer screens", "detector on the same screens softened", "controlnet: each image is generated under its layout's segmentation control",
+        for line in ["held-out renderer screens", "on the same screens softened (blur, less contrast): detector mean IoU", "controlnet: each image is generated under its layout's segmentation control",
                      "generated 4 images (128x256, 8 steps)", "(a) layout adherence", "      centre_modal", "      toast",
                      "(b) anomaly type recognised", "(b) theme colour recognised",
                      "      per theme: ", "(c) 24 style-referenced images", "(c) style reference recognised: ", "(d) diversity"] {

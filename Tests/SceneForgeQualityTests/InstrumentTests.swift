@@ -41,8 +41,10 @@ struct InstrumentTests {
     @Test func classifiersRecogniseHeldOutScreens() throws {
         let check = try #require(SharedInstrument.instrument).selfCheck
         #expect(check.anomalyRecognition >= 0.95)
-        // The issue asks ≥ 0.95 held out; the theme-colour classifier reaches about 0.92 (docs/quality-bars.md).
-        #expect(check.themeRecognition >= 0.9)
+        // The issue asks ≥ 0.95 held out; the boosted-tree theme classifier reads 0.951 (the linear one it replaced: 0.922).
+        #expect(check.themeRecognition >= 0.95)
+        // On the same screens softened, as a generator draws them (the linear one: 0.858).
+        #expect(try #require(SharedInstrument.instrument).softenedThemeRecognition >= 0.9)
         // Every theme colour is asked for, 204 screens in all, and the figure is the confusion's accuracy.
         #expect(check.themeConfusion.total == 204 && check.themeConfusion.rows().count == ThemeColour.groups().count)
     }

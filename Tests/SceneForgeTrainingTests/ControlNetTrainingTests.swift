@@ -145,4 +145,42 @@ struct ControlNetTrainingTests {
         }
         #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
     }
+
+    /// `controlnet.colour_weight`: the latent cache holds each sample's colourfulness (HSV saturation of clearly
+    /// coloured pixels) area-averaged to the latent grid, and the loss weights each latent's error by it.
+    @Test func colourWeightEmphasisesTheColouredPixels() throws {
+        let grey = try Tensor([Float](repeating: 0.2, count: 3 * 16 * 16), shape: [3, 16, 16])
+        #expect(try LatentCache.colourfulness(grey).max().item() == 0)
+        // Pure red (1, −1, −1 in [-1, 1]) is fully saturated; a faint tint (chroma under 0.15) counts as grey.
+        let red = try Tensor([Float](repeating: 1, count: 256) + [Float](repeating: -1, count: 512), shape: [3, 16, 16])
+        #expect(abs(try LatentCache.colourfulness(red).min().item() - 1) < 1e-6)
+        let tint = try Tensor([Float](repeating: 0.9, count: 256) + [Float](repeating: 0.8, count: 512), shape: [3, 16, 16])
+        #expect(try LatentCache.colourfulness(tint).max().item() == 0)
+
+        var config = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 0, samples: 8)
+        config.controlnet.steps = 10
+        config.controlnet.colourWeight = 8
+        let data = try TrainingSupport.data(config)
+        let output = try TrainingSupport.temporaryFolder("colour-weight")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let weighted = try Trainer(config: config, data: data, output: output)
+        let shares = try #require(try weighted.latentCache().colourShares)
+        for share in shares {
+            #expect(share.shape == [1, config.data.height / 8, config.data.width / 8])
+            #expect(try share.min().item() >= 0 && share.max().item() <= 1)
+        }
+        // App screens have coloured headers, buttons and icons somewhere.
+        #expect(try shares.contains { try $0.max().item() > 0.3 })
+        let emphasis = try #require(try weighted.latentCache().emphasis(of: [0, 1], config: config.controlnet))
+        #expect(emphasis.shape == [2, 1, config.data.height / 8, config.data.width / 8])
+        #expect(try emphasis.min().item() >= 1 && emphasis.max().item() > 1)
+
+        config.controlnet.colourWeight = 0
+        let plain = try Trainer(config: config, data: data, output: output)
+        #expect(try plain.latentCache().colourShares == nil)
+        let (a, b) = try withNoGrad {
+            (try weighted.stepLoss(step: 3, stage: .controlnet).item(), try plain.stepLoss(step: 3, stage: .controlnet).item())
+        }
+        #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
+    }
 }
