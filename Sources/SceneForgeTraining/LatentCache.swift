@@ -35,8 +35,8 @@ struct LatentCache {
     /// Each sample's anomaly mask area-averaged to the latent grid ([1, h, w]: the share of each latent's pixels
     /// inside an anomaly box); only when the ControlNet stage weights its loss by them.
     let anomalyShares: [Tensor]?
-    /// Each sample's colourfulness area-averaged to the latent grid ([1, h, w], `colourfulness`); only when the
-    /// ControlNet stage weights its loss by it.
+    /// Each sample's colourfulness area-averaged to the latent grid ([1, h, w], `colourfulness`); only when a
+    /// stage weights its loss by it.
     let colourShares: [Tensor]?
     /// The empty prompt's caption features, for `transformer.caption_dropout`; only when the run drops captions.
     let emptyCaption: Tensor?
@@ -83,15 +83,16 @@ struct LatentCache {
         return try chroma / value.clamp(min: 1e-3) * chroma.gt(0.15).to(.float32)
     }
 
-    /// The samples' per-latent loss weights [B, 1, h, w]: 1 + anomaly_weight × anomaly share + colour_weight ×
-    /// colourfulness; nil when the stage weights neither.
-    func emphasis(of indices: [Int], config: TrainingConfig.ControlNetSection) throws -> Tensor? {
+    /// The samples' per-latent loss weights [B, 1, h, w]: 1 + anomalyWeight × anomaly share + colourWeight ×
+    /// colourfulness (a weight of 0 leaves its term out); nil when neither applies.
+    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double) throws -> Tensor? {
+        let anomalyShares = anomalyWeight > 0 ? anomalyShares : nil, colourShares = colourWeight > 0 ? colourShares : nil
         guard anomalyShares != nil || colourShares != nil else { return nil }
         guard let first = indices.first else { return nil }
         let grid = latents[first].shape
         var weights = try Tensor.ones([indices.count, 1, grid[1], grid[2]])
-        if let anomalyShares { weights = try weights + Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0) * config.anomalyWeight }
-        if let colourShares { weights = try weights + Tensor.stack(indices.map { colourShares[$0] }, dim: 0) * config.colourWeight }
+        if let anomalyShares { weights = try weights + Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0) * anomalyWeight }
+        if let colourShares { weights = try weights + Tensor.stack(indices.map { colourShares[$0] }, dim: 0) * colourWeight }
         return weights
     }
 

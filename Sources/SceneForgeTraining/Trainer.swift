@@ -173,7 +173,10 @@ public final class Trainer {
             if withControl ?? (stage == .controlnet), let net = model.controlNet {
                 objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
             }
-            if stage == .controlnet { objective.emphasis = try cache.emphasis(of: indices, config: config.controlnet)?.to(device) }
+            // The anomaly boxes weigh in the ControlNet stage only; colour in whichever stage asks for it.
+            objective.emphasis = try cache.emphasis(
+                of: indices, anomalyWeight: stage == .controlnet ? config.controlnet.anomalyWeight : 0,
+                colourWeight: stage == .controlnet ? config.controlnet.colourWeight : stage == .transformer ? config.transformer.colourWeight : 0)?.to(device)
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0

@@ -77,6 +77,9 @@ extension TrainingConfig {
         guard (0...1).contains(x.captionDropout) else {
             throw fail("transformer.caption_dropout", "must be a share in [0, 1] (got \(x.captionDropout))")
         }
+        guard x.colourWeight >= 0, x.colourWeight.isFinite else {
+            throw fail("transformer.colour_weight", "must be a finite number ≥ 0 (got \(x.colourWeight))")
+        }
 
         let n = controlnet
         guard n.steps >= 0 else { throw fail("controlnet.steps", "must not be negative (got \(n.steps))") }

@@ -37,8 +37,8 @@ public struct TrainingConfig: Equatable, Sendable {
 
     /// Whether a ControlNet stage weights its loss by the anomaly boxes (the data then carries their masks).
     public var weighsAnomalies: Bool { controlnet.steps > 0 && controlnet.anomalyWeight > 0 }
-    /// Whether the ControlNet stage weights its loss by each latent's colourfulness.
-    public var weighsColour: Bool { controlnet.steps > 0 && controlnet.colourWeight > 0 }
+    /// Whether a stage weights its loss by each latent's colourfulness.
+    public var weighsColour: Bool { transformer.steps > 0 && transformer.colourWeight > 0 || controlnet.steps > 0 && controlnet.colourWeight > 0 }
     /// Whether a stage drops captions (so the latent cache must hold the empty prompt's).
     public var dropsCaptions: Bool { transformer.captionDropout > 0 || controlnet.captionDropout > 0 }
 
@@ -88,6 +88,8 @@ public struct TrainingConfig: Equatable, Sendable {
         /// learns the unconditional prediction that classifier-free guidance pushes away from (Stable Diffusion
         /// trained with 10%). 0 keeps every caption.
         public var captionDropout = 0.0
+        /// As `controlnet.colour_weight`, for the transformer stage.
+        public var colourWeight = 0.0
         public init() {}
     }
 

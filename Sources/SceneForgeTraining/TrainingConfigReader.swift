@@ -54,6 +54,7 @@ struct ConfigReader {
             c.transformer.axesDims = try s.ints("axes_dims") ?? c.transformer.axesDims
             c.transformer.shift = try s.double("shift") ?? c.transformer.shift
             c.transformer.captionDropout = try s.double("caption_dropout") ?? c.transformer.captionDropout
+            c.transformer.colourWeight = try s.double("colour_weight") ?? c.transformer.colourWeight
             try s.refuseUnknown()
         }
         if var s = try top.section("controlnet") {

@@ -171,7 +171,7 @@ struct ControlNetTrainingTests {
         }
         // App screens have coloured headers, buttons and icons somewhere.
         #expect(try shares.contains { try $0.max().item() > 0.3 })
-        let emphasis = try #require(try weighted.latentCache().emphasis(of: [0, 1], config: config.controlnet))
+        let emphasis = try #require(try weighted.latentCache().emphasis(of: [0, 1], anomalyWeight: 0, colourWeight: 8))
         #expect(emphasis.shape == [2, 1, config.data.height / 8, config.data.width / 8])
         #expect(try emphasis.min().item() >= 1 && emphasis.max().item() > 1)
 
@@ -182,5 +182,17 @@ struct ControlNetTrainingTests {
             (try weighted.stepLoss(step: 3, stage: .controlnet).item(), try plain.stepLoss(step: 3, stage: .controlnet).item())
         }
         #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
+
+        // `transformer.colour_weight` weights the transformer stage the same way.
+        var base = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 5, samples: 8)
+        base.transformer.colourWeight = 8
+        let baseWeighted = try Trainer(config: base, data: data, output: output)
+        base.transformer.colourWeight = 0
+        let basePlain = try Trainer(config: base, data: data, output: output)
+        #expect(try basePlain.latentCache().colourShares == nil)
+        let (c, d) = try withNoGrad {
+            (try baseWeighted.stepLoss(step: 2, stage: .transformer).item(), try basePlain.stepLoss(step: 2, stage: .transformer).item())
+        }
+        #expect(c.isFinite && d.isFinite && c != d, "weighted \(c), plain \(d)")
     }
 }
