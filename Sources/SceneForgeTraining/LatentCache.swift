@@ -57,15 +57,15 @@ struct LatentCache {
             }
         } : nil
         let factor = model.vae.config.scaleFactor
+        // A [1, H, W] pixel plane as the share per latent ([1, h, w]), by area averaging.
+        func toLatentGrid(_ plane: Tensor) throws -> Tensor { try plane.unsqueeze(0).avgPool2d(kernel: (factor, factor)).squeeze(0) }
         anomalyShares = withAnomalyShares ? try data.samples.enumerated().map { i, sample in
             guard let mask = sample.anomalyMask else {
                 throw TrainingError("training sample \(i) (layout \(sample.layoutID)) has no anomaly mask for controlnet.anomaly_weight")
             }
-            return try mask.unsqueeze(0).avgPool2d(kernel: (factor, factor)).squeeze(0)
+            return try toLatentGrid(mask)
         } : nil
-        colourShares = withColourShares ? try data.samples.map {
-            try Self.colourfulness($0.image).unsqueeze(0).avgPool2d(kernel: (factor, factor)).squeeze(0)
-        } : nil
+        colourShares = withColourShares ? try data.samples.map { try toLatentGrid(Self.colourfulness($0.image)) } : nil
         let pipeline = ZImagePipeline(
             folder: output, tokenizer: model.tokenizer, textEncoder: model.textEncoder, transformer: model.transformer,
             vae: model.vae, schedulerConfig: FlowMatchEulerConfig(), device: model.transformerWeights.device,

@@ -36,7 +36,7 @@ struct FlowMatchObjective {
     let dtype: DType
     /// The ControlNet stage: the ControlNet, each sample's control latents (C, 1, h, w) and the hints' scale.
     var control: (net: ZImageControlNet, latents: [Tensor], scale: Double)?
-    /// Per-latent weights [B, 1, h, w] (1 + the ControlNet stage's anomaly and colour emphasis): the squared error
+    /// Per-latent weights [B, 1, h, w] (1 + the stage's anomaly and colour emphasis, `LatentCache.emphasis`): the squared error
     /// is weighted by them and normalised by their mean, so the loss stays on the plain objective's scale.
     var emphasis: Tensor?
 

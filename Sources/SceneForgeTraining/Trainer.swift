@@ -174,9 +174,12 @@ public final class Trainer {
                 objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
             }
             // The anomaly boxes weigh in the ControlNet stage only; colour in whichever stage asks for it.
-            objective.emphasis = try cache.emphasis(
-                of: indices, anomalyWeight: stage == .controlnet ? config.controlnet.anomalyWeight : 0,
-                colourWeight: stage == .controlnet ? config.controlnet.colourWeight : stage == .transformer ? config.transformer.colourWeight : 0)?.to(device)
+            let (anomalyWeight, colourWeight) = switch stage {
+            case .controlnet: (config.controlnet.anomalyWeight, config.controlnet.colourWeight)
+            case .transformer: (0.0, config.transformer.colourWeight)
+            case .vae, .done: (0.0, 0.0)
+            }
+            objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight)?.to(device)
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0

@@ -140,10 +140,7 @@ struct ControlNetTrainingTests {
         config.controlnet.anomalyWeight = 0
         let plain = try Trainer(config: config, data: data, output: output)
         #expect(try plain.latentCache().anomalyShares == nil)
-        let (a, b) = try withNoGrad {
-            (try weighted.stepLoss(step: 3, stage: .controlnet).item(), try plain.stepLoss(step: 3, stage: .controlnet).item())
-        }
-        #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
+        try expectWeightingChangesTheLoss(weighted, plain, step: 3, stage: .controlnet)
     }
 
     /// `controlnet.colour_weight`: the latent cache holds each sample's colourfulness (HSV saturation of clearly
@@ -178,10 +175,7 @@ struct ControlNetTrainingTests {
         config.controlnet.colourWeight = 0
         let plain = try Trainer(config: config, data: data, output: output)
         #expect(try plain.latentCache().colourShares == nil)
-        let (a, b) = try withNoGrad {
-            (try weighted.stepLoss(step: 3, stage: .controlnet).item(), try plain.stepLoss(step: 3, stage: .controlnet).item())
-        }
-        #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
+        try expectWeightingChangesTheLoss(weighted, plain, step: 3, stage: .controlnet)
 
         // `transformer.colour_weight` weights the transformer stage the same way.
         var base = TrainingSupport.tinyConfig(vaeSteps: 0, transformerSteps: 5, samples: 8)
@@ -190,9 +184,14 @@ struct ControlNetTrainingTests {
         base.transformer.colourWeight = 0
         let basePlain = try Trainer(config: base, data: data, output: output)
         #expect(try basePlain.latentCache().colourShares == nil)
-        let (c, d) = try withNoGrad {
-            (try baseWeighted.stepLoss(step: 2, stage: .transformer).item(), try basePlain.stepLoss(step: 2, stage: .transformer).item())
+        try expectWeightingChangesTheLoss(baseWeighted, basePlain, step: 2, stage: .transformer)
+    }
+
+    /// The same step's loss, with and without a loss weighting: both finite, and different.
+    private func expectWeightingChangesTheLoss(_ weighted: Trainer, _ plain: Trainer, step: Int, stage: TrainingStage) throws {
+        let (a, b) = try withNoGrad {
+            (try weighted.stepLoss(step: step, stage: stage).item(), try plain.stepLoss(step: step, stage: stage).item())
         }
-        #expect(c.isFinite && d.isFinite && c != d, "weighted \(c), plain \(d)")
+        #expect(a.isFinite && b.isFinite && a != b, "weighted \(a), plain \(b)")
     }
 }
