@@ -84,8 +84,9 @@ struct LatentCache {
     }
 
     /// The samples' per-latent loss weights [B, 1, h, w]: 1 + anomalyWeight × anomaly share + colourWeight ×
-    /// colourfulness (a weight of 0 leaves its term out); nil when neither applies.
-    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double) throws -> Tensor? {
+    /// colourfulness (a weight of 0 leaves its term out); nil when neither applies. `perScreen`: each screen's
+    /// weights divided by their own mean, so a screen with a small anomaly counts as much as one with a large dialog.
+    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double, perScreen: Bool = false) throws -> Tensor? {
         let anomalyShares = anomalyWeight > 0 ? anomalyShares : nil, colourShares = colourWeight > 0 ? colourShares : nil
         guard anomalyShares != nil || colourShares != nil else { return nil }
         guard let first = indices.first else { return nil }
@@ -93,7 +94,7 @@ struct LatentCache {
         var weights = try Tensor.ones([indices.count, 1, grid[1], grid[2]])
         if let anomalyShares { weights = try weights + Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0) * anomalyWeight }
         if let colourShares { weights = try weights + Tensor.stack(indices.map { colourShares[$0] }, dim: 0) * colourWeight }
-        return weights
+        return perScreen ? try weights / weights.mean(dims: [1, 2, 3], keepDim: true) : weights
     }
 
     /// Sample `index`'s control latents as the ControlNet takes them: (channels, frames = 1, h, w).

@@ -179,7 +179,8 @@ public final class Trainer {
             case .transformer: (0.0, config.transformer.colourWeight)
             case .vae, .done: (0.0, 0.0)
             }
-            objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight)?.to(device)
+            objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight,
+                                                    perScreen: stage == .controlnet && config.controlnet.emphasisPerScreen)?.to(device)
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0

@@ -137,6 +137,17 @@ struct ControlNetTrainingTests {
         }
         #expect(try data.samples.contains { try $0.anomalyMask?.max().item() == 1 })
 
+        // `emphasis_per_screen`: every screen's weights average 1, so screens count alike whatever their box sizes;
+        // within a screen the weights keep their proportions.
+        let batch = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0))
+        let perScreen = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, perScreen: true))
+        for mean in try perScreen.mean(dims: [1, 2, 3]).floats() { #expect(abs(mean - 1) < 1e-5) }
+        let proportions = try perScreen * batch.mean(dims: [1, 2, 3], keepDim: true) - batch
+        #expect(try proportions.abs().max().item() < 1e-4)
+        config.controlnet.emphasisPerScreen = true
+        try expectWeightingChangesTheLoss(try Trainer(config: config, data: data, output: output), weighted, step: 3, stage: .controlnet)
+        config.controlnet.emphasisPerScreen = false
+
         config.controlnet.anomalyWeight = 0
         let plain = try Trainer(config: config, data: data, output: output)
         #expect(try plain.latentCache().anomalyShares == nil)
