@@ -40,6 +40,8 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
     @Option(name: .customLong("save-images"), help: "Also write every generated image into this folder.") var saveImages: String?
+    @Option(help: "Measure the images a --save-images run wrote into this folder instead of generating (no model is loaded); with --save-images, the detection pictures go there.")
+    var images: String?
     @Flag(name: .customLong("require-bars"), help: "Exit 1 when a bar is missed (or cannot be measured).") var requireBars = false
 
     func run() async throws {
@@ -63,12 +65,28 @@ struct Eval: AsyncParsableCommand {
         let catalog = try SceneCatalog.builtIn()
         let chosen = try selectedLayouts(catalog)
 
+        // Saved images are read first, so that a folder without them is refused before the instrument's training.
+        let saved = try images.map { try SavedEvalImages(folder: URL(fileURLWithPath: $0), catalog: catalog, layouts: chosen) }
         let started = Date()
         // The instrument always learns every layout, so the anomaly classifier chooses among all types.
         let instrument = try QualityInstrument.train(layouts: catalog.layouts)
         print(String(format: "instrument trained on renderer output in %.1f s; held-out renderer screens:", Date().timeIntervalSince(started)))
         print(EvalReport.selfCheck(instrument))
 
+        let figures: QualityFigures
+        if let saved {
+            figures = try saved.measure(instrument, overlays: saveImages.map { URL(fileURLWithPath: $0) })
+        } else {
+            figures = try generateAndMeasure(instrument, catalog: catalog, layouts: chosen, dtype: computeType, device: target)
+        }
+        let report = EvalReport(figures: figures, styleNote: "not measurable: the model has no style adapter")
+        print(report.text)
+        return report.passed
+    }
+
+    /// Figures (a)-(d) of images generated now by the model (or the embedded default).
+    private func generateAndMeasure(_ instrument: QualityInstrument, catalog: SceneCatalog, layouts chosen: [Layout],
+                                    dtype computeType: DType, device target: Device) throws -> QualityFigures {
         let modelPath = try model ?? DefaultModel.locate().path
         let generator = try ZImageGeneratorLoader().load(model: modelPath, dtype: computeType, device: target)
         print("model: \(generator.modelDescription)")
@@ -79,9 +97,8 @@ struct Eval: AsyncParsableCommand {
         if let saveImages { try FileManager.default.createDirectory(atPath: saveImages, withIntermediateDirectories: true) }
         var screens: [GeneratedScreen] = [], groups: [[RGBAImage]] = []
         let generateStart = Date()
-        for (index, layout) in chosen.enumerated() {
-            // Styles rotate over layouts so every theme colour is asked for; one prompt per layout, N seeds.
-            let style = AppStyle.builtIn[(catalog.layouts.firstIndex(of: layout) ?? index) % AppStyle.builtIn.count]
+        for layout in chosen {
+            let style = Self.style(for: layout, catalog: catalog)
             let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: false)
             var group: [RGBAImage] = []
             for seed in 1...UInt64(seeds) {
@@ -89,12 +106,9 @@ struct Eval: AsyncParsableCommand {
                                           guidingControlNet: guidingControlNet)
                 let image = result.image
                 if let saveImages {
-                    let url = URL(fileURLWithPath: saveImages).appendingPathComponent("\(layout.id)-\(style.name)-\(seed).png")
+                    let url = URL(fileURLWithPath: saveImages).appendingPathComponent(SavedEvalImages.name(layout: layout, style: style, seed: seed))
                     try PNGFile.write(image, record: result.record, to: url)
-                    let found = try instrument.detector.detect(image, layout: layout)
-                    let target = AnomalyRegionDetector.target(layout, width: image.width, height: image.height)
-                    try PNGFile.write(DetectionOverlay.draw(image, target: target, detected: found), record: nil,
-                                      to: url.deletingPathExtension().appendingPathExtension("boxes.png"))
+                    try SavedEvalImages.writeOverlay(of: image, layout: layout, detector: instrument.detector, beside: url)
                 }
                 screens.append(GeneratedScreen(image: image, layout: layout, style: style, seed: seed))
                 group.append(image)
@@ -119,9 +133,13 @@ struct Eval: AsyncParsableCommand {
             print(String(format: "(c) %d style-referenced images in %.1f s; theme recognised %.3f with the adapter, %.3f at style_scale 0 "
                          + "(chance 1/7)", styled.count, Date().timeIntervalSince(styleStart), figures.styleRecognition ?? 0, baseline))
         }
-        let report = EvalReport(figures: figures, styleNote: "not measurable: the model has no style adapter")
-        print(report.text)
-        return report.passed
+        return figures
+    }
+
+    /// The app style a layout's images are asked in: styles rotate over the catalog's layouts, so every theme colour
+    /// is asked for (one prompt per layout, N seeds).
+    static func style(for layout: Layout, catalog: SceneCatalog) -> AppStyle {
+        AppStyle.builtIn[(catalog.layouts.firstIndex(of: layout) ?? 0) % AppStyle.builtIn.count]
     }
 
     /// The guidance settings every eval job carries (none at the defaults).

@@ -22,6 +22,11 @@ struct StyleRecognitionRun {
     /// Where `--save-images` writes the references and the images (nil: nowhere).
     let saveImages: URL?
 
+    /// The layout whose neutral caption the `index`-th built-in style's reference is tried on (never the reference's own).
+    static func targetLayout(forStyleAt index: Int, catalog: SceneCatalog) -> Layout {
+        catalog.layouts[(index + 5) % catalog.layouts.count]
+    }
+
     /// The images generated at `scale` from each style's reference.
     func screens(_ generator: ImageGenerator, catalog: SceneCatalog, scale: Double, scratch: URL) throws -> [GeneratedScreen] {
         for folder in [scratch, saveImages].compactMap({ $0 }) {
@@ -30,7 +35,7 @@ struct StyleRecognitionRun {
         var screens: [GeneratedScreen] = []
         for (index, style) in AppStyle.builtIn.enumerated() {
             let referenceLayout = catalog.layouts[index % catalog.layouts.count]
-            let target = catalog.layouts[(index + 5) % catalog.layouts.count]
+            let target = Self.targetLayout(forStyleAt: index, catalog: catalog)
             let reference = try ScreenRenderer(style: style).render(referenceLayout, seed: 900, width: width, height: height)
             let path = scratch.appendingPathComponent("reference-\(style.name).png")
             try PNGFile.write(reference, record: nil, to: path)
@@ -44,8 +49,8 @@ struct StyleRecognitionRun {
                                         extras: guidanceExtras.merging(["style": .string(path.path), "style_scale": .double(scale)]) { _, new in new })
                 let result = try generator.generate(job) { _, _ in true }
                 if let saveImages {
-                    let name = "style-\(style.name)-scale\(String(format: "%g", scale))-\(seed).png"
-                    try PNGFile.write(result.image, record: result.record, to: saveImages.appendingPathComponent(name))
+                    try PNGFile.write(result.image, record: result.record,
+                                      to: saveImages.appendingPathComponent(SavedEvalImages.styleName(style: style, scale: scale, seed: seed)))
                 }
                 screens.append(GeneratedScreen(image: result.image, layout: target, style: style, seed: seed))
             }

@@ -38,6 +38,24 @@ struct EvalCommandTests {
         }
         #expect(images.filter { $0.hasPrefix("style-") && $0.hasSuffix("-reference.png") }.count == 12)
         #expect(images.filter { $0.hasPrefix("style-") && ($0.contains("-scale1-") || $0.contains("-scale0-")) }.count == 48, "\(images.sorted())")
+
+        // The same images measured again from the folder (no model): the same instrument reads the same figures.
+        let again = try CommandRunner.run(["eval", "--images", folder.path, "--layouts", "toast,centre_modal"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("measuring 4 saved images (and 24 of bar (c))"), "\(again.stdout)")
+        let figures = { (text: String) in text.components(separatedBy: "quality bars:").last ?? "" }
+        #expect(!figures(result.stdout).isEmpty && figures(again.stdout) == figures(result.stdout), "\(result.stdout)\n---\n\(again.stdout)")
+    }
+
+    @Test func aFolderWithoutSavedImagesIsRefusedBeforeTraining() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = try CommandRunner.run(["eval", "--images", folder.path])
+        #expect(empty.status != 0 && empty.stderr.contains("holds none of the images eval --save-images writes"), "\(empty.stderr)")
+        #expect(!empty.stdout.contains("instrument trained"))
+        try Data("not a png".utf8).write(to: folder.appendingPathComponent("toast-coffee-navy-1.png"))
+        let broken = try CommandRunner.run(["eval", "--images", folder.path, "--layouts", "toast"])
+        #expect(broken.status != 0 && broken.stderr.contains("toast-coffee-navy-1.png"), "\(broken.stderr)")
     }
 
     @Test func requireBarsFailsWhenABarIsMissed() throws {
