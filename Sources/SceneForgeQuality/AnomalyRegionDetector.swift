@@ -15,7 +15,9 @@ public struct AnomalyRegionDetector: Sendable {
     /// Regions smaller than this fraction of the image are noise, not an anomaly element.
     public static let minAreaFraction = 0.002
     /// Pixels sampled per image and class when training (keeps training to seconds).
-    static let samplesPerClass = 300
+    static let samplesPerClass = 600
+    /// Boosting rounds per layout's scorer.
+    static let boostingRounds = 200
     /// Hysteresis on the score map, both levels as shares of the image's peak score: a region is the connected
     /// pixels above `grow` that reach `seed` somewhere. Relative, because a generated image draws the same
     /// anomaly with softer contrast than the renderer: its scores are lower everywhere, and a fixed level
@@ -47,41 +49,55 @@ public struct AnomalyRegionDetector: Sendable {
     /// Trains one scorer per layout found in `screens`, then calibrates each layout's threshold for the best
     /// mean IoU on those same training screens.
     public static func train(on screens: [LabelledScreen]) throws -> AnomalyRegionDetector {
+        // Each screen's sampled rows, computed on all cores (features are most of the cost), then gathered per layout.
+        let samples = try screens.concurrentMap { screen in try trainingRows(screen) }
         var rows: [String: [[Float]]] = [:], targets: [String: [Float]] = [:], pieces: [String: Int] = [:]
-        for screen in screens {
-            let work = try screen.image.downsampled(toWidth: workingWidth)
-            let features = PixelFeatures(try ColourPlanes(work))
-            let inside = RegionOverlap.mask(target(screen.layout, width: work.width, height: work.height), width: work.width, height: work.height)
-            let parts = ConnectedRegions.boxes(inside, width: work.width, height: work.height, minArea: 1).count
-            pieces[screen.layout.id] = max(pieces[screen.layout.id] ?? 1, parts)
-            var rng = SeededRandom(seed: screen.seed, key: 0xDE7EC7)
-            let positives = inside.indices.filter { inside[$0] }, negatives = inside.indices.filter { !inside[$0] }
-            for (pixels, label) in [(positives, Float(1)), (negatives, Float(0))] where !pixels.isEmpty {
-                for _ in 0..<min(samplesPerClass, pixels.count) {
-                    rows[screen.layout.id, default: []].append(features.row(rng.pick(pixels)))
-                    targets[screen.layout.id, default: []].append(label)
-                }
-            }
+        for (screen, sample) in zip(screens, samples) {
+            let id = screen.layout.id
+            pieces[id] = max(pieces[id] ?? 1, sample.pieces)
+            rows[id, default: []] += sample.rows
+            targets[id, default: []] += sample.targets
         }
-        var scorers: [String: BoostedTrees] = [:]
-        for (layout, layoutRows) in rows {
-            scorers[layout] = try BoostedTrees(rows: layoutRows, targets: targets[layout] ?? [])
+        let layouts = rows.keys.sorted()
+        let trained = try layouts.concurrentMap { layout in
+            try BoostedTrees(rows: rows[layout] ?? [], targets: targets[layout] ?? [], rounds: boostingRounds)
         }
+        let scorers = Dictionary(uniqueKeysWithValues: zip(layouts, trained))
         let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:])
         return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: try uncalibrated.calibrated(on: screens))
     }
 
+    /// One training screen's sampled pixels: up to `samplesPerClass` inside its anomaly region (target 1) and as many
+    /// outside (0), and how many separate pieces that region has.
+    private static func trainingRows(_ screen: LabelledScreen) throws -> (rows: [[Float]], targets: [Float], pieces: Int) {
+        let work = try screen.image.downsampled(toWidth: workingWidth)
+        let features = PixelFeatures(try ColourPlanes(work))
+        let inside = RegionOverlap.mask(target(screen.layout, width: work.width, height: work.height), width: work.width, height: work.height)
+        let pieces = ConnectedRegions.boxes(inside, width: work.width, height: work.height, minArea: 1).count
+        var rng = SeededRandom(seed: screen.seed, key: 0xDE7EC7)
+        var rows: [[Float]] = [], targets: [Float] = []
+        let positives = inside.indices.filter { inside[$0] }, negatives = inside.indices.filter { !inside[$0] }
+        for (pixels, label) in [(positives, Float(1)), (negatives, Float(0))] where !pixels.isEmpty {
+            for _ in 0..<min(samplesPerClass, pixels.count) {
+                rows.append(features.row(rng.pick(pixels)))
+                targets.append(label)
+            }
+        }
+        return (rows, targets, pieces)
+    }
+
     /// Per layout, the candidate threshold with the best mean training IoU.
     private func calibrated(on screens: [LabelledScreen]) throws -> [String: Threshold] {
-        var totals: [String: [Double]] = [:]
-        for screen in screens {
-            let id = screen.layout.id
-            let map = try scoreMap(screen.image, layoutID: id)
+        let perScreen = try screens.concurrentMap { screen in
+            let map = try scoreMap(screen.image, layoutID: screen.layout.id)
             let truth = Self.target(screen.layout, width: map.width, height: map.height)
-            let ious = Self.thresholdCandidates.map { threshold in
-                RegionOverlap.iou(regions(map, layoutID: id, threshold: threshold), truth, width: map.width, height: map.height)
+            return Self.thresholdCandidates.map { threshold in
+                RegionOverlap.iou(regions(map, layoutID: screen.layout.id, threshold: threshold), truth, width: map.width, height: map.height)
             }
-            totals[id] = zip(totals[id] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
+        }
+        var totals: [String: [Double]] = [:]
+        for (screen, ious) in zip(screens, perScreen) {
+            totals[screen.layout.id] = zip(totals[screen.layout.id] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
         }
         return totals.mapValues { sums in
             Self.thresholdCandidates[sums.indices.max { sums[$0] < sums[$1] } ?? 0]

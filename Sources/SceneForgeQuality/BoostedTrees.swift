@@ -117,9 +117,19 @@ struct BinnedFeatures {
     func bestSplit(of members: [Int], residual: [Float]) -> Found? {
         guard members.count >= 2 else { return nil }
         var best: Found?
+        var sum = [Float](repeating: 0, count: bins + 1), count = [Int](repeating: 0, count: bins + 1)
         for f in 0..<featureCount where !edges[f].isEmpty {
-            var sum = [Float](repeating: 0, count: bins + 1), count = [Int](repeating: 0, count: bins + 1)
-            for i in members { let b = Int(codes[f][i]); sum[b] += residual[i]; count[b] += 1 }
+            // The histogram pass is the whole cost of training: unchecked buffers, reused across features.
+            sum.withUnsafeMutableBufferPointer { sum in
+                count.withUnsafeMutableBufferPointer { count in
+                    codes[f].withUnsafeBufferPointer { codes in
+                        residual.withUnsafeBufferPointer { residual in
+                            for b in 0...bins { sum[b] = 0; count[b] = 0 }
+                            for i in members { let b = Int(codes[i]); sum[b] += residual[i]; count[b] += 1 }
+                        }
+                    }
+                }
+            }
             let total = sum.reduce(0, +)
             var lowSum: Float = 0, lowCount = 0
             for cut in 0..<edges[f].count {

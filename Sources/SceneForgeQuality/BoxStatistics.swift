@@ -18,18 +18,24 @@ struct SummedArea {
     }
 
     /// The mean over the window of half-size `radius` around (x, y), clipped to the image.
-    func mean(x: Int, y: Int, radius: Int) -> Float {
-        let x0 = max(0, x - radius), x1 = min(width, x + radius + 1)
-        let y0 = max(0, y - radius), y1 = min(height, y + radius + 1)
+    func mean(x: Int, y: Int, radius: Int) -> Float { mean(x: x, y: y, rx: radius, ry: radius) }
+
+    /// The mean over the window of half-width `rx` and half-height `ry` around (x, y), clipped to the image.
+    func mean(x: Int, y: Int, rx: Int, ry: Int) -> Float {
+        let x0 = max(0, x - rx), x1 = min(width, x + rx + 1)
+        let y0 = max(0, y - ry), y1 = min(height, y + ry + 1)
         let w = width + 1
         let sum = table[y1 * w + x1] - table[y0 * w + x1] - table[y1 * w + x0] + table[y0 * w + x0]
         return Float(sum / Double((x1 - x0) * (y1 - y0)))
     }
 
     /// Every pixel's window mean as a plane.
-    func means(radius: Int) -> [Float] {
+    func means(radius: Int) -> [Float] { means(rx: radius, ry: radius) }
+
+    /// Every pixel's mean over a `rx` by `ry` half-size window, as a plane.
+    func means(rx: Int, ry: Int) -> [Float] {
         var out = [Float](repeating: 0, count: width * height)
-        for y in 0..<height { for x in 0..<width { out[y * width + x] = mean(x: x, y: y, radius: radius) } }
+        for y in 0..<height { for x in 0..<width { out[y * width + x] = mean(x: x, y: y, rx: rx, ry: ry) } }
         return out
     }
 }

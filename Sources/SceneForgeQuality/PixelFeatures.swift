@@ -8,7 +8,7 @@ struct PixelFeatures {
     /// Feature-major: `planes[f][pixel]`.
     let planes: [[Float]]
 
-    static let count = 18
+    static let count = 23
 
     init(_ image: ColourPlanes) {
         let (w, h) = (image.width, image.height)
@@ -43,6 +43,12 @@ struct PixelFeatures {
         base += [offArea.means(radius: radii[1]), offArea.means(radius: radii[2])]
         base += [gradArea.means(radius: radii[0]), gradArea.means(radius: radii[1])]
         base.append((0..<(w * h)).map { rows[$0 / w] })
+        // Bands: a toast, a banner or a notice is a horizontal strip, a thumbnail or an icon a square; a window a
+        // quarter or the whole width wide and three pixels high tells a strip from the square next to it.
+        let lumaArea = SummedArea(image.luma, width: w, height: h)
+        base += [w / 4, w].map { rx in lumaArea.means(rx: rx, ry: 1).map { $0 - pageLuma } }
+        base += [w / 4, w].map { rx in offArea.means(rx: rx, ry: 1) }
+        base.append(lumaArea.means(rx: 1, ry: w / 4).map { $0 - pageLuma })
         planes = base
         (width, height) = (w, h)
     }

@@ -116,8 +116,9 @@ public struct QualityInstrument: Sendable {
 
     /// The detector's mean IoU per layout id over `screens`.
     func adherence(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: Double] {
+        let each = try screens.concurrentMap { try detector.adherence($0.image, layout: $0.layout) }
         var ious: [String: [Double]] = [:]
-        for screen in screens { ious[screen.layout.id, default: []].append(try detector.adherence(screen.image, layout: screen.layout)) }
+        for (screen, iou) in zip(screens, each) { ious[screen.layout.id, default: []].append(iou) }
         return ious.mapValues { $0.reduce(0, +) / Double($0.count) }
     }
 }

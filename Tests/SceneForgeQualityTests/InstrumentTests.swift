@@ -7,20 +7,22 @@ import Testing
 /// The instrument proven on held-out renderer screens: if it cannot read the renderer's own output, its
 /// figures on a generated image mean nothing.
 struct InstrumentTests {
-    /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for about half of them
-    /// (docs/quality-bars.md lists each). These floors hold the line it does reach, so a regression fails.
+    /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for 12 of 17 and every layout is past 0.75,
+    /// crisp or softened past 0.73 (docs/quality-bars.md lists each). These floors hold the line it does reach, so a
+    /// regression fails, and every layout stays above bar (a)'s 0.7, so that bar can be certified for each.
     @Test func detectorFindsEveryLayoutsAnomalyRegion() throws {
         let instrument = try #require(SharedInstrument.instrument)
         let check = instrument.selfCheck
         #expect(check.adherence.count == SharedInstrument.catalog?.layouts.count)
         for (layout, iou) in check.adherence.sorted(by: { $0.key < $1.key }) {
-            #expect(iou >= 0.65, "held-out mean IoU of layout \(layout) is \(iou)")
+            #expect(iou >= 0.72, "held-out mean IoU of layout \(layout) is \(iou)")
         }
-        #expect(check.meanAdherence >= 0.84)
-        #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 9)
+        #expect(check.meanAdherence >= 0.89)
+        #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 12)
         // The same held-out screens softened, as a generator draws them.
         #expect(instrument.softenedAdherence.count == check.adherence.count)
-        #expect(instrument.softenedAdherence.values.reduce(0, +) / Double(instrument.softenedAdherence.count) >= 0.78)
+        #expect(instrument.softenedAdherence.values.reduce(0, +) / Double(instrument.softenedAdherence.count) >= 0.85)
+        for (layout, iou) in instrument.softenedAdherence { #expect(iou >= 0.7, "softened held-out mean IoU of layout \(layout) is \(iou)") }
     }
 
     @Test func aFadedAnomalyIsFoundWhereTheCrispOneIs() throws {
