@@ -23,6 +23,10 @@ struct Eval: AsyncParsableCommand {
     var noControl = false
     @Option(name: .customLong("control-scale"), help: "The ControlNet's conditioning scale (as generate's --control-scale).")
     var controlScale = 0.75
+    @Option(name: .customLong("control-start"), help: "Fraction of the run at which layout control starts (as generate's).")
+    var controlStart = 0.0
+    @Option(name: .customLong("control-end"), help: "Fraction of the run at which layout control ends (as generate's).")
+    var controlEnd = 1.0
     @Option(help: "Width in pixels (a multiple of 16).") var width = 128
     @Option(help: "Height in pixels (a multiple of 16).") var height = 256
     @Option(help: "Denoising steps.") var steps = 8
@@ -57,6 +61,9 @@ struct Eval: AsyncParsableCommand {
 
     private func evaluate() throws -> Bool {
         guard controlScale.isFinite, controlScale >= 0 else { throw ValidationError("--control-scale must be a number ≥ 0 (got \(controlScale))") }
+        guard controlStart >= 0, controlStart < controlEnd, controlEnd <= 1 else {
+            throw ValidationError("--control-start and --control-end must satisfy 0 ≤ start < end ≤ 1 (got \(controlStart), \(controlEnd))")
+        }
         guard seeds >= 2 else { throw ValidationError("--seeds must be at least 2 (diversity compares seeds), got \(seeds)") }
         guard let computeType = DType(name: dtype), computeType.isFloatingPoint else {
             throw ValidationError("--dtype must be float32, bfloat16 or float16 (got \(dtype))")
@@ -167,6 +174,8 @@ struct Eval: AsyncParsableCommand {
             extras["controlnet"] = .string(guidingControlNet)
             extras["control"] = .string(layout.id)
             extras["control_scale"] = .double(controlScale)
+            if controlStart != 0 { extras["control_start"] = .double(controlStart) }
+            if controlEnd != 1 { extras["control_end"] = .double(controlEnd) }
             if controlPromptOnly { extras["control_on_negative"] = .bool(false) }
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,

@@ -74,5 +74,7 @@ struct EvalCommandTests {
         #expect(layout.status != 0 && layout.stderr.contains("unknown layout 'nope'"), "\(layout.stderr)")
         let scale = try CommandRunner.run(["eval", "--model", model, "--control-scale=-1"])
         #expect(scale.status != 0 && scale.stderr.contains("--control-scale must be a number ≥ 0"), "\(scale.stderr)")
+        let window = try CommandRunner.run(["eval", "--model", model, "--control-start", "0.5", "--control-end", "0.2"])
+        #expect(window.status != 0 && window.stderr.contains("--control-start and --control-end must satisfy"), "\(window.stderr)")
     }
 }
