@@ -64,6 +64,9 @@ struct Eval: AsyncParsableCommand {
         guard controlStart >= 0, controlStart < controlEnd, controlEnd <= 1 else {
             throw ValidationError("--control-start and --control-end must satisfy 0 ≤ start < end ≤ 1 (got \(controlStart), \(controlEnd))")
         }
+        guard images == nil || (model == nil && controlnet == nil) else {
+            throw ValidationError("--images measures images already made; --model and --controlnet are for generating new ones")
+        }
         guard seeds >= 2 else { throw ValidationError("--seeds must be at least 2 (diversity compares seeds), got \(seeds)") }
         guard let computeType = DType(name: dtype), computeType.isFloatingPoint else {
             throw ValidationError("--dtype must be float32, bfloat16 or float16 (got \(dtype))")
@@ -86,7 +89,8 @@ struct Eval: AsyncParsableCommand {
         } else {
             figures = try generateAndMeasure(instrument, catalog: catalog, layouts: chosen, dtype: computeType, device: target)
         }
-        let report = EvalReport(figures: figures, styleNote: "not measurable: the model has no style adapter")
+        let report = EvalReport(figures: figures, styleNote: images == nil ? "not measurable: the model has no style adapter"
+                                    : "not measurable: the folder has none of its images (style-<style>-scale1-<seed>.png)")
         print(report.text)
         return report.passed
     }

@@ -53,6 +53,8 @@ struct EvalCommandTests {
         let empty = try CommandRunner.run(["eval", "--images", folder.path])
         #expect(empty.status != 0 && empty.stderr.contains("holds none of the images eval --save-images writes"), "\(empty.stderr)")
         #expect(!empty.stdout.contains("instrument trained"))
+        let both = try CommandRunner.run(["eval", "--images", folder.path, "--model", model])
+        #expect(both.status != 0 && both.stderr.contains("--images measures images already made"), "\(both.stderr)")
         try Data("not a png".utf8).write(to: folder.appendingPathComponent("toast-coffee-navy-1.png"))
         let broken = try CommandRunner.run(["eval", "--images", folder.path, "--layouts", "toast"])
         #expect(broken.status != 0 && broken.stderr.contains("toast-coffee-navy-1.png"), "\(broken.stderr)")
