@@ -84,9 +84,11 @@ struct LatentCache {
     }
 
     /// The samples' per-latent loss weights [B, 1, h, w]: 1 + anomalyWeight × anomaly share + colourWeight ×
-    /// colourfulness (a weight of 0 leaves its term out); nil when neither applies. `perScreen`: each screen's
-    /// weights divided by their own mean, so a screen with a small anomaly counts as much as one with a large dialog.
-    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double, perScreen: Bool = false) throws -> Tensor? {
+    /// colourfulness (a weight of 0 leaves its term out); nil when neither applies. `screenShare` s: each screen's
+    /// weights divided by s × their own mean + (1 − s) × the batch's. At 1 every screen's weights average 1, so a
+    /// screen with a small anomaly counts as much as one with a large dialog; at 0 they are left as they are (the
+    /// objective divides by the batch's mean).
+    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double, screenShare: Double = 0) throws -> Tensor? {
         let anomalyShares = anomalyWeight > 0 ? anomalyShares : nil, colourShares = colourWeight > 0 ? colourShares : nil
         guard anomalyShares != nil || colourShares != nil else { return nil }
         guard let first = indices.first else { return nil }
@@ -94,7 +96,8 @@ struct LatentCache {
         var weights = try Tensor.ones([indices.count, 1, grid[1], grid[2]])
         if let anomalyShares { weights = try weights + Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0) * anomalyWeight }
         if let colourShares { weights = try weights + Tensor.stack(indices.map { colourShares[$0] }, dim: 0) * colourWeight }
-        return perScreen ? try weights / weights.mean(dims: [1, 2, 3], keepDim: true) : weights
+        guard screenShare > 0 else { return weights }
+        return try weights / (weights.mean(dims: [1, 2, 3], keepDim: true) * screenShare + weights.mean() * (1 - screenShare))
     }
 
     /// Sample `index`'s control latents as the ControlNet takes them: (channels, frames = 1, h, w).

@@ -180,7 +180,7 @@ public final class Trainer {
             case .vae, .done: (0.0, 0.0)
             }
             objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight,
-                                                    perScreen: stage == .controlnet && config.controlnet.emphasisPerScreen)?.to(device)
+                                                    screenShare: stage == .controlnet ? config.controlnet.emphasisPerScreen : 0)?.to(device)
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0

@@ -91,6 +91,9 @@ extension TrainingConfig {
         guard n.colourWeight >= 0, n.colourWeight.isFinite else {
             throw fail("controlnet.colour_weight", "must be a finite number ≥ 0 (got \(n.colourWeight))")
         }
+        guard (0...1).contains(n.emphasisPerScreen) else {
+            throw fail("controlnet.emphasis_per_screen", "must be a share in [0, 1] (got \(n.emphasisPerScreen))")
+        }
         guard (0...1).contains(n.captionDropout) else {
             throw fail("controlnet.caption_dropout", "must be a share in [0, 1] (got \(n.captionDropout))")
         }

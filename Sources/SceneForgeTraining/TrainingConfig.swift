@@ -106,10 +106,11 @@ public struct TrainingConfig: Equatable, Sendable {
         /// 1 + anomaly_weight × (the share of its pixels inside an anomaly box). 0: the plain objective. Small
         /// anomalies (a toast, a badge) cover a few latents of the screen; without it they barely move the loss.
         public var anomalyWeight = 0.0
-        /// Normalise the emphasis (anomaly and colour weights) per screen instead of per batch. Per batch, a screen
-        /// with a large dialog outweighs one with a toast several times over; per screen, each counts the same and
-        /// a small anomaly's latents get the larger share of its screen's loss.
-        public var emphasisPerScreen = false
+        /// How far the emphasis (anomaly and colour weights) is normalised per screen rather than per batch: each
+        /// screen's weights are divided by this share of their own mean plus the rest of the batch's. Per batch (0),
+        /// a screen with a large dialog outweighs one with a toast several times over; per screen (1), each counts
+        /// the same and a small anomaly's latents get the larger share of its screen's loss.
+        public var emphasisPerScreen = 0.0
         /// Extra weight of the loss where the screen is strongly coloured: each latent's squared error also counts
         /// colour_weight × (its pixels' mean HSV saturation, counting only clearly coloured pixels). The app's theme
         /// lives in a few saturated pixels (a plain header's title, the tab bar's active icon, a button) that the

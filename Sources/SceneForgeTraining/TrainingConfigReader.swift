@@ -64,7 +64,7 @@ struct ConfigReader {
             c.controlnet.conditioningScale = try s.double("conditioning_scale") ?? c.controlnet.conditioningScale
             c.controlnet.anomalyWeight = try s.double("anomaly_weight") ?? c.controlnet.anomalyWeight
             c.controlnet.colourWeight = try s.double("colour_weight") ?? c.controlnet.colourWeight
-            c.controlnet.emphasisPerScreen = try s.bool("emphasis_per_screen") ?? c.controlnet.emphasisPerScreen
+            c.controlnet.emphasisPerScreen = try s.double("emphasis_per_screen") ?? c.controlnet.emphasisPerScreen
             c.controlnet.captionDropout = try s.double("caption_dropout") ?? c.controlnet.captionDropout
             try s.refuseUnknown()
         }

@@ -137,16 +137,20 @@ struct ControlNetTrainingTests {
         }
         #expect(try data.samples.contains { try $0.anomalyMask?.max().item() == 1 })
 
-        // `emphasis_per_screen`: every screen's weights average 1, so screens count alike whatever their box sizes;
-        // within a screen the weights keep their proportions.
+        // `emphasis_per_screen` 1: every screen's weights average 1, so screens count alike whatever their box sizes;
+        // within a screen the weights keep their proportions. At 0.5 each screen is divided by the mean of its own
+        // mean and the batch's.
         let batch = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0))
-        let perScreen = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, perScreen: true))
+        let screenMeans = try batch.mean(dims: [1, 2, 3], keepDim: true)
+        let perScreen = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, screenShare: 1))
         for mean in try perScreen.mean(dims: [1, 2, 3]).floats() { #expect(abs(mean - 1) < 1e-5) }
-        let proportions = try perScreen * batch.mean(dims: [1, 2, 3], keepDim: true) - batch
-        #expect(try proportions.abs().max().item() < 1e-4)
-        config.controlnet.emphasisPerScreen = true
+        #expect(try (perScreen * screenMeans - batch).abs().max().item() < 1e-4)
+        let half = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, screenShare: 0.5))
+        #expect(try (half * (screenMeans * 0.5 + batch.mean() * 0.5) - batch).abs().max().item() < 1e-4)
+        #expect(try screenMeans.max().item() > screenMeans.min().item() * 1.05, "the screens' anomalies differ in size")
+        config.controlnet.emphasisPerScreen = 1
         try expectWeightingChangesTheLoss(try Trainer(config: config, data: data, output: output), weighted, step: 3, stage: .controlnet)
-        config.controlnet.emphasisPerScreen = false
+        config.controlnet.emphasisPerScreen = 0
 
         config.controlnet.anomalyWeight = 0
         let plain = try Trainer(config: config, data: data, output: output)
