@@ -173,14 +173,15 @@ public final class Trainer {
             if withControl ?? (stage == .controlnet), let net = model.controlNet {
                 objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
             }
-            // The anomaly boxes weigh in the ControlNet stage only; colour in whichever stage asks for it.
-            let (anomalyWeight, colourWeight) = switch stage {
-            case .controlnet: (config.controlnet.anomalyWeight, config.controlnet.colourWeight)
-            case .transformer: (0.0, config.transformer.colourWeight)
-            case .vae, .done: (0.0, 0.0)
+            // The anomaly boxes (and their per-screen normalisation) weigh in the ControlNet stage only; colour in
+            // whichever stage asks for it.
+            let (anomalyWeight, colourWeight, screenShare) = switch stage {
+            case .controlnet: (config.controlnet.anomalyWeight, config.controlnet.colourWeight, config.controlnet.emphasisPerScreen)
+            case .transformer: (0.0, config.transformer.colourWeight, 0.0)
+            case .vae, .done: (0.0, 0.0, 0.0)
             }
             objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight,
-                                                    screenShare: stage == .controlnet ? config.controlnet.emphasisPerScreen : 0)?.to(device)
+                                                    screenShare: screenShare)?.to(device)
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0
