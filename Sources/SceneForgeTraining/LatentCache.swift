@@ -87,8 +87,10 @@ struct LatentCache {
     /// colourfulness (a weight of 0 leaves its term out); nil when neither applies. `screenShare` s: each screen's
     /// weights divided by s × their own mean + (1 − s) × the batch's. At 1 every screen's weights average 1, so a
     /// screen with a small anomaly counts as much as one with a large dialog; at 0 they are left as they are (the
-    /// objective divides by the batch's mean).
-    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double, screenShare: Double = 0) throws -> Tensor? {
+    /// objective divides by the batch's mean). `liftsOnly`: a screen's own mean counts at most the batch's, so the
+    /// normalisation raises screens with small anomalies and leaves those with large ones as at 0.
+    func emphasis(of indices: [Int], anomalyWeight: Double, colourWeight: Double, screenShare: Double = 0,
+                  liftsOnly: Bool = false) throws -> Tensor? {
         let anomalyShares = anomalyWeight > 0 ? anomalyShares : nil, colourShares = colourWeight > 0 ? colourShares : nil
         guard anomalyShares != nil || colourShares != nil else { return nil }
         guard let first = indices.first else { return nil }
@@ -97,7 +99,10 @@ struct LatentCache {
         if let anomalyShares { weights = try weights + Tensor.stack(indices.map { anomalyShares[$0] }, dim: 0) * anomalyWeight }
         if let colourShares { weights = try weights + Tensor.stack(indices.map { colourShares[$0] }, dim: 0) * colourWeight }
         guard screenShare > 0 else { return weights }
-        return try weights / (weights.mean(dims: [1, 2, 3], keepDim: true) * screenShare + weights.mean() * (1 - screenShare))
+        let batchMean = try weights.mean().item()
+        var screenMeans = try weights.mean(dims: [1, 2, 3], keepDim: true)
+        if liftsOnly { screenMeans = try screenMeans.clamp(max: batchMean) }
+        return try weights / (screenMeans * screenShare + batchMean * (1 - screenShare))
     }
 
     /// Sample `index`'s control latents as the ControlNet takes them: (channels, frames = 1, h, w).

@@ -175,13 +175,14 @@ public final class Trainer {
             }
             // The anomaly boxes (and their per-screen normalisation) weigh in the ControlNet stage only; colour in
             // whichever stage asks for it.
-            let (anomalyWeight, colourWeight, screenShare) = switch stage {
-            case .controlnet: (config.controlnet.anomalyWeight, config.controlnet.colourWeight, config.controlnet.emphasisPerScreen)
-            case .transformer: (0.0, config.transformer.colourWeight, 0.0)
-            case .vae, .done: (0.0, 0.0, 0.0)
+            let (anomalyWeight, colourWeight, screenShare, liftsOnly) = switch stage {
+            case .controlnet: (config.controlnet.anomalyWeight, config.controlnet.colourWeight,
+                               config.controlnet.emphasisPerScreen, config.controlnet.emphasisLiftsOnly)
+            case .transformer: (0.0, config.transformer.colourWeight, 0.0, false)
+            case .vae, .done: (0.0, 0.0, 0.0, false)
             }
             objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight,
-                                                    screenShare: screenShare)?.to(device)
+                                                    screenShare: screenShare, liftsOnly: liftsOnly)?.to(device)
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0

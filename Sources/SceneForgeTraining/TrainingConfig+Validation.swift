@@ -94,6 +94,9 @@ extension TrainingConfig {
         guard (0...1).contains(n.emphasisPerScreen) else {
             throw fail("controlnet.emphasis_per_screen", "must be a share in [0, 1] (got \(n.emphasisPerScreen))")
         }
+        guard !n.emphasisLiftsOnly || n.emphasisPerScreen > 0 else {
+            throw fail("controlnet.emphasis_lifts_only", "limits the per-screen normalisation, so it needs emphasis_per_screen > 0")
+        }
         guard (0...1).contains(n.captionDropout) else {
             throw fail("controlnet.caption_dropout", "must be a share in [0, 1] (got \(n.captionDropout))")
         }

@@ -111,6 +111,10 @@ public struct TrainingConfig: Equatable, Sendable {
         /// a screen with a large dialog outweighs one with a toast several times over; per screen (1), each counts
         /// the same and a small anomaly's latents get the larger share of its screen's loss.
         public var emphasisPerScreen = 0.0
+        /// Per-screen normalisation only ever lifts a screen: a screen whose own mean weight is above the batch's is
+        /// divided by the batch's, as without `emphasis_per_screen`. A toast's screen gains its share while a large
+        /// dialog's keeps the weight the plain recipe gives it (the per-screen run greyed the dialogs, twelfth round).
+        public var emphasisLiftsOnly = false
         /// Extra weight of the loss where the screen is strongly coloured: each latent's squared error also counts
         /// colour_weight × (its pixels' mean HSV saturation, counting only clearly coloured pixels). The app's theme
         /// lives in a few saturated pixels (a plain header's title, the tab bar's active icon, a button) that the

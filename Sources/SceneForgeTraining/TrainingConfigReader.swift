@@ -65,6 +65,7 @@ struct ConfigReader {
             c.controlnet.anomalyWeight = try s.double("anomaly_weight") ?? c.controlnet.anomalyWeight
             c.controlnet.colourWeight = try s.double("colour_weight") ?? c.controlnet.colourWeight
             c.controlnet.emphasisPerScreen = try s.double("emphasis_per_screen") ?? c.controlnet.emphasisPerScreen
+            c.controlnet.emphasisLiftsOnly = try s.bool("emphasis_lifts_only") ?? c.controlnet.emphasisLiftsOnly
             c.controlnet.captionDropout = try s.double("caption_dropout") ?? c.controlnet.captionDropout
             try s.refuseUnknown()
         }

@@ -148,6 +148,16 @@ struct ControlNetTrainingTests {
         let half = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, screenShare: 0.5))
         #expect(try (half * (screenMeans * 0.5 + batch.mean() * 0.5) - batch).abs().max().item() < 1e-4)
         #expect(try screenMeans.max().item() > screenMeans.min().item() * 1.05, "the screens' anomalies differ in size")
+        // Lifts only: a screen above the batch's mean is divided by the batch's mean (as at 0), one below by its own.
+        let lifted = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, screenShare: 1,
+                                                     liftsOnly: true))
+        let batchMean = try batch.mean().item()
+        let screens = try screenMeans.floats()
+        #expect(screens.contains { $0 > batchMean } && screens.contains { $0 < batchMean })
+        for (i, own) in screens.enumerated() {
+            let expected = try batch.narrow(dim: 0, start: i, length: 1) / Swift.min(Double(own), batchMean)
+            #expect(try (lifted.narrow(dim: 0, start: i, length: 1) - expected).abs().max().item() < 1e-4)
+        }
         config.controlnet.emphasisPerScreen = 1
         try expectWeightingChangesTheLoss(try Trainer(config: config, data: data, output: output), weighted, step: 3, stage: .controlnet)
         config.controlnet.emphasisPerScreen = 0

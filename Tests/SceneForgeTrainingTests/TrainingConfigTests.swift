@@ -57,6 +57,8 @@ struct TrainingConfigTests {
         #expect(error("[controlnet]\nanomaly_weight = -1")?.field == "controlnet.anomaly_weight")
         #expect(error("[controlnet]\ncolour_weight = -2")?.field == "controlnet.colour_weight")
         #expect(error("[controlnet]\nemphasis_per_screen = 2")?.field == "controlnet.emphasis_per_screen")
+        #expect(error("[controlnet]\nemphasis_lifts_only = true")?.field == "controlnet.emphasis_lifts_only")
+        #expect(error("[controlnet]\nemphasis_per_screen = 1\nemphasis_lifts_only = true") == nil)
         #expect(error("[transformer]\ncolour_weight = -1")?.field == "transformer.colour_weight")
         #expect(error("[data]\nneutral_captions = 1.5")?.field == "data.neutral_captions")
         #expect(error("[vae]\ncrop = 12")?.field == "vae.crop")
