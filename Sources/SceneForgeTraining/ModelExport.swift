@@ -40,6 +40,7 @@ extension Trainer {
             try DiffusersConfigs.write(DiffusersConfigs.scheduler(shift: model.shift),
                                        to: partial.appendingPathComponent("scheduler/scheduler_config.json"))
             try DiffusersConfigs.write(DiffusersConfigs.modelIndex(), to: partial.appendingPathComponent("model_index.json"))
+            if let adapter = carriedStyleAdapter { try fm.copyItem(at: adapter, to: StyleAdapter.folder(in: partial)) }
             for file in ["tokenizer.json", "tokenizer_config.json", "chat_template.jinja"] {
                 let source = model.tokenizerFolder.appendingPathComponent(file)
                 if fm.fileExists(atPath: source.path) {
@@ -47,5 +48,14 @@ extension Trainer {
                 }
             }
         }
+    }
+
+    /// `init_from`'s style adapter, when this run leaves the base it was trained against as it was (only the ControlNet
+    /// trains, or nothing): it goes into the export as the ControlNet does. A run that trains the VAE or the transformer
+    /// drops it, since its keys were fitted to the old base (`[style_adapter]` trains a new one).
+    public var carriedStyleAdapter: URL? {
+        guard let folder = config.initFrom, config.vae.steps == 0, config.transformer.steps == 0 else { return nil }
+        let adapter = StyleAdapter.folder(in: URL(fileURLWithPath: folder))
+        return FileManager.default.fileExists(atPath: adapter.appendingPathComponent("config.json").path) ? adapter : nil
     }
 }

@@ -89,6 +89,11 @@ struct ControlNetTrainingTests {
         try baseTrainer.run()
         let baseModel = output.appendingPathComponent("base-model")
         try baseTrainer.export(to: baseModel)
+        // A style adapter beside the base (its contents are only copied here, never read).
+        let adapter = StyleAdapter.folder(in: baseModel)
+        try FileManager.default.createDirectory(at: adapter, withIntermediateDirectories: true)
+        let adapterFiles = ["config.json": Data("{\"num_tokens\": 4}".utf8), "diffusion_pytorch_model.safetensors": Data([7, 1, 2, 3])]
+        for (name, bytes) in adapterFiles { try bytes.write(to: adapter.appendingPathComponent(name)) }
 
         var config = base
         (config.initFrom, config.vae.steps, config.transformer.steps, config.controlnet.steps) = (baseModel.path, 0, 0, 8)
@@ -104,6 +109,13 @@ struct ControlNetTrainingTests {
             #expect(try Data(contentsOf: exported.appendingPathComponent(file)) == Data(contentsOf: baseModel.appendingPathComponent(file)),
                     "\(file) changed")
         }
+        // The base is unchanged, so the style adapter fitted to it comes along; a run that trains the base drops it.
+        for (name, bytes) in adapterFiles {
+            #expect(try Data(contentsOf: StyleAdapter.folder(in: exported).appendingPathComponent(name)) == bytes, "style_adapter/\(name)")
+        }
+        var baseTraining = config
+        baseTraining.transformer.steps = 1
+        #expect(try Trainer(config: baseTraining, data: data, output: output.appendingPathComponent("base-training")).carriedStyleAdapter == nil)
         let controlNet = try Data(contentsOf: exported.appendingPathComponent("controlnet/diffusion_pytorch_model.safetensors"))
 
         let interruptedOutput = output.appendingPathComponent("interrupted")
@@ -152,10 +164,10 @@ struct ControlNetTrainingTests {
         let lifted = try #require(try cache.emphasis(of: Array(0..<8), anomalyWeight: 4, colourWeight: 0, screenShare: 1,
                                                      liftsOnly: true))
         let batchMean = try batch.mean().item()
-        let screens = try screenMeans.floats()
+        let screens = try screenMeans.floats().map(Double.init)
         #expect(screens.contains { $0 > batchMean } && screens.contains { $0 < batchMean })
         for (i, own) in screens.enumerated() {
-            let expected = try batch.narrow(dim: 0, start: i, length: 1) / Swift.min(Double(own), batchMean)
+            let expected = try batch.narrow(dim: 0, start: i, length: 1) / Swift.min(own, batchMean)
             #expect(try (lifted.narrow(dim: 0, start: i, length: 1) - expected).abs().max().item() < 1e-4)
         }
         config.controlnet.emphasisPerScreen = 1
