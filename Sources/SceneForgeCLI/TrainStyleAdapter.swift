@@ -5,7 +5,7 @@ import SceneForgeTorch
 
 extension TrainingConfig {
     /// A fine-tuning config whose only stage is the style adapter (`vae.steps` = `transformer.steps` = 0).
-    var trainsStyleAdapterOnly: Bool { styleAdapter.steps > 0 && vae.steps == 0 && transformer.steps == 0 }
+    var trainsStyleAdapterOnly: Bool { styleAdapter.steps > 0 && keepsBase }
 }
 
 extension Train {

@@ -54,7 +54,7 @@ extension Trainer {
     /// trains, or nothing): it goes into the export as the ControlNet does. A run that trains the VAE or the transformer
     /// drops it, since its keys were fitted to the old base (`[style_adapter]` trains a new one).
     public var carriedStyleAdapter: URL? {
-        guard let folder = config.initFrom, config.vae.steps == 0, config.transformer.steps == 0 else { return nil }
+        guard let folder = config.initFrom, config.keepsBase else { return nil }
         let adapter = StyleAdapter.folder(in: URL(fileURLWithPath: folder))
         return FileManager.default.fileExists(atPath: adapter.appendingPathComponent("config.json").path) ? adapter : nil
     }

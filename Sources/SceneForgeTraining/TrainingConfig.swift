@@ -41,6 +41,9 @@ public struct TrainingConfig: Equatable, Sendable {
     public var weighsColour: Bool { transformer.steps > 0 && transformer.colourWeight > 0 || controlnet.steps > 0 && controlnet.colourWeight > 0 }
     /// Whether a stage drops captions (so the latent cache must hold the empty prompt's).
     public var dropsCaptions: Bool { transformer.captionDropout > 0 || controlnet.captionDropout > 0 }
+    /// Whether the run leaves the base (VAE and transformer) as `init_from` has it: only the ControlNet or the style
+    /// adapter trains, so what was fitted to that base (its style adapter) still fits.
+    public var keepsBase: Bool { vae.steps == 0 && transformer.steps == 0 }
 
     public struct VAESection: Equatable, Sendable {
         public var steps = 2000
