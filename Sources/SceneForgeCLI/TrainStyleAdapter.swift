@@ -3,11 +3,6 @@ import Foundation
 import SceneForgeTraining
 import SceneForgeTorch
 
-extension TrainingConfig {
-    /// A fine-tuning config whose only stage is the style adapter (`vae.steps` = `transformer.steps` = 0).
-    var trainsStyleAdapterOnly: Bool { styleAdapter.steps > 0 && keepsBase }
-}
-
 extension Train {
     /// The `[style_adapter]` stage: trains an adapter for the finished model in `base` (frozen), then writes it
     /// into `model`/style_adapter/ (copying the base there first when they differ). Resumable with --resume.

@@ -44,6 +44,9 @@ public struct TrainingConfig: Equatable, Sendable {
     /// Whether the run leaves the base (VAE and transformer) as `init_from` has it: only the ControlNet or the style
     /// adapter trains, so what was fitted to that base (its style adapter) still fits.
     public var keepsBase: Bool { vae.steps == 0 && transformer.steps == 0 }
+    /// A fine-tuning config whose only stage is the style adapter: `train` then skips the base stages' data and
+    /// trainer. A ControlNet stage is a stage too, so a config that also trains one takes the trainer's path.
+    public var trainsStyleAdapterOnly: Bool { styleAdapter.steps > 0 && keepsBase && controlnet.steps == 0 }
 
     public struct VAESection: Equatable, Sendable {
         public var steps = 2000

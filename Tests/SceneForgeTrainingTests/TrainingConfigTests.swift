@@ -56,6 +56,19 @@ struct TrainingConfigTests {
         #expect(stage11.controlnet.emphasisPerScreen == 1 && stage11.controlnet.anomalyWeight == 20)
     }
 
+    /// `train`'s adapter-only path is for a config whose only stage is the adapter; one that also trains a ControlNet
+    /// must not skip it.
+    @Test func adapterOnlyMeansNoOtherStage() {
+        var config = TrainingConfig()
+        (config.vae.steps, config.transformer.steps, config.styleAdapter.steps) = (0, 0, 10)
+        #expect(config.keepsBase && config.trainsStyleAdapterOnly)
+        config.controlnet.steps = 10
+        #expect(config.keepsBase && !config.trainsStyleAdapterOnly)
+        config.controlnet.steps = 0
+        config.transformer.steps = 1
+        #expect(!config.keepsBase && !config.trainsStyleAdapterOnly)
+    }
+
     @Test func malformedConfigsNameTheField() {
         #expect(error("batch_size = 0")?.field == "batch_size")
         #expect(error("bach_size = 4")?.field == "bach_size")
