@@ -1,3 +1,4 @@
+import SceneForgeScenes
 import SceneForgeSynth
 import SceneForgeTorch
 
@@ -122,6 +123,13 @@ extension TrainingConfig {
         guard (0...0.25).contains(data.jitter) else { throw fail("data.jitter", "must be in [0, 0.25] (got \(data.jitter))") }
         for name in data.styles {
             do { _ = try AppStyle.named(name) } catch { throw fail("data.styles", "\(error)") }
+        }
+        if !data.layouts.isEmpty {
+            // `train` renders from the shipped catalog, so that is what the ids are checked against.
+            let known = Set(try SceneCatalog.builtIn().layouts.map(\.id))
+            for id in data.layouts where !known.contains(id) {
+                throw fail("data.layouts", "no layout \"\(id)\" in the scene catalog (known: \(known.sorted().joined(separator: ", ")))")
+            }
         }
         guard (0...1).contains(data.neutralCaptions) else {
             throw fail("data.neutral_captions", "must be a share in [0, 1] (got \(data.neutralCaptions))")

@@ -148,6 +148,9 @@ public struct TrainingConfig: Equatable, Sendable {
         /// The app styles the procedural screens cycle through, by name; a name given twice is drawn twice as often
         /// (to give the rarer theme colours as many screens as the four blue apps). Empty: every built-in style once.
         public var styles: [String] = []
+        /// The scene catalog's layouts the screens cycle through, by id; an id given twice is drawn twice as often
+        /// (to give the layouts a ControlNet draws worst more of its training). Empty: every layout once.
+        public var layouts: [String] = []
         public init() {}
     }
 

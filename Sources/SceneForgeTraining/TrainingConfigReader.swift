@@ -77,6 +77,7 @@ struct ConfigReader {
             c.data.jitter = try s.double("jitter") ?? c.data.jitter
             c.data.neutralCaptions = try s.double("neutral_captions") ?? c.data.neutralCaptions
             c.data.styles = try s.strings("styles") ?? c.data.styles
+            c.data.layouts = try s.strings("layouts") ?? c.data.layouts
             try s.refuseUnknown()
         }
         if var s = try top.section("style_adapter") {

@@ -37,34 +37,38 @@ public struct TrainingData {
 
     public init(samples: [TrainingSample]) { self.samples = samples }
 
-    /// `count` samples at `width`x`height`, cycling through the catalog's layouts.
-    public static func layouts(catalog: SceneCatalog, count: Int, width: Int, height: Int, jitter: Double, seed: UInt64) throws -> TrainingData {
-        guard !catalog.layouts.isEmpty else { throw TrainingError("the scene catalog has no layouts to train on") }
+    /// `count` samples at `width`x`height`, cycling through `layouts` (default: the catalog's, each once).
+    public static func layouts(catalog: SceneCatalog, layouts chosen: [Layout]? = nil, count: Int, width: Int, height: Int,
+                               jitter: Double, seed: UInt64) throws -> TrainingData {
+        let cycle = chosen ?? catalog.layouts
+        guard !cycle.isEmpty else { throw TrainingError("the scene catalog has no layouts to train on") }
         var rng = SeededRandom(seed: SeededRandom.derive(seed, 0xDA7A))
         var samples: [TrainingSample] = []
         for i in 0..<count {
-            let layout = catalog.layouts[i % catalog.layouts.count]
+            let layout = cycle[i % cycle.count]
             let jittered = jitterBoxes(layout, by: jitter, using: &rng)
             let raster = try LayoutRasterizer(layout: jittered, width: width, height: height).controlImage(style: .segmentation)
-            let prompt = TrainingPrompts.prompt(for: layout, catalog: catalog, chinese: (i / catalog.layouts.count) % 2 == 1)
+            let prompt = TrainingPrompts.prompt(for: layout, catalog: catalog, chinese: (i / cycle.count) % 2 == 1)
             samples.append(TrainingSample(image: try imageTensor(raster), prompt: prompt, layoutID: layout.id))
         }
         return TrainingData(samples: samples)
     }
 
-    /// `count` procedural screens: layouts cycle fastest, then app styles.
+    /// `count` procedural screens: layouts (default: the catalog's, each once) cycle fastest, then app styles.
     /// `anomalyMasks`: also keep each screen's anomaly mask (for `controlnet.anomaly_weight`).
     /// `neutralCaptions`: that share of the screens (drawn from a stream of its own, so the screens themselves do not
     /// change) get the caption without the style description.
-    public static func screens(catalog: SceneCatalog, styles: [AppStyle] = AppStyle.builtIn, count: Int, width: Int, height: Int,
-                               jitter: Double, seed: UInt64, anomalyMasks: Bool = false, neutralCaptions: Double = 0) throws -> TrainingData {
-        guard !catalog.layouts.isEmpty, !styles.isEmpty else { throw TrainingError("no layouts or app styles to render training screens from") }
+    public static func screens(catalog: SceneCatalog, layouts chosen: [Layout]? = nil, styles: [AppStyle] = AppStyle.builtIn,
+                               count: Int, width: Int, height: Int, jitter: Double, seed: UInt64, anomalyMasks: Bool = false,
+                               neutralCaptions: Double = 0) throws -> TrainingData {
+        let cycle = chosen ?? catalog.layouts
+        guard !cycle.isEmpty, !styles.isEmpty else { throw TrainingError("no layouts or app styles to render training screens from") }
         var rng = SeededRandom(seed: SeededRandom.derive(seed, 0x5C4EE7))
         var captionRNG = SeededRandom(seed: SeededRandom.derive(seed, 0xCA7))
         var samples: [TrainingSample] = []
         for i in 0..<count {
-            let layout = catalog.layouts[i % catalog.layouts.count]
-            let round = i / catalog.layouts.count
+            let layout = cycle[i % cycle.count]
+            let round = i / cycle.count
             let style = styles[round % styles.count]
             let jittered = jitterBoxes(layout, by: jitter, using: &rng)
             let screen = try ScreenRenderer(style: style).render(jittered, seed: rng.next(), width: width, height: height)
@@ -86,13 +90,18 @@ public struct TrainingData {
     /// The recipe `config.data.source` names.
     public static func make(_ config: TrainingConfig, catalog: SceneCatalog) throws -> TrainingData {
         let d = config.data
+        let chosen: [Layout]? = d.layouts.isEmpty ? nil : try d.layouts.map { id in
+            guard let layout = catalog.layout(id: id) else { throw TrainingError("data.layouts: no layout \"\(id)\" in the scene catalog") }
+            return layout
+        }
         switch d.source {
         case "layouts":
-            return try layouts(catalog: catalog, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed)
+            return try layouts(catalog: catalog, layouts: chosen, count: d.samples, width: d.width, height: d.height, jitter: d.jitter,
+                               seed: config.seed)
         default:
             let styles = try d.styles.isEmpty ? AppStyle.builtIn : d.styles.map(AppStyle.named)
-            return try screens(catalog: catalog, styles: styles, count: d.samples, width: d.width, height: d.height, jitter: d.jitter, seed: config.seed,
-                               anomalyMasks: config.weighsAnomalies, neutralCaptions: d.neutralCaptions)
+            return try screens(catalog: catalog, layouts: chosen, styles: styles, count: d.samples, width: d.width, height: d.height,
+                               jitter: d.jitter, seed: config.seed, anomalyMasks: config.weighsAnomalies, neutralCaptions: d.neutralCaptions)
         }
     }
 

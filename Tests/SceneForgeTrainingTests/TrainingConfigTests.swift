@@ -54,6 +54,11 @@ struct TrainingConfigTests {
         for file in files { _ = try TrainingConfig.load(contentsOf: file) }
         let stage11 = try TrainingConfig.load(contentsOf: root.appendingPathComponent("configs/embedded/11-controlnet-per-screen.toml"))
         #expect(stage11.controlnet.emphasisPerScreen == 1 && stage11.controlnet.anomalyWeight == 20)
+        // train-small.toml spells out the defaults (docs/training.md points there), apart from its sample previews.
+        var spelledOut = try TrainingConfig.load(contentsOf: root.appendingPathComponent("configs/train-small.toml"))
+        #expect(spelledOut.sampleInterval == 500)
+        spelledOut.sampleInterval = TrainingConfig().sampleInterval
+        #expect(spelledOut == TrainingConfig())
     }
 
     /// `train`'s adapter-only path is for a config whose only stage is the adapter; one that also trains a ControlNet
@@ -126,6 +131,27 @@ struct TrainingConfigTests {
         #expect(counts == [34, 17], "\(counts)")
         #expect(error("[data]\nstyles = [\"coffee-nav\"]")?.field == "data.styles")
         #expect(error("[data]\nstyles = [3]")?.field == "data.styles")
+    }
+
+    @Test func layoutsListChoosesAndWeighsTheScreensLayouts() throws {
+        let text = "[data]\nwidth = 32\nheight = 64\nsamples = 9\nlayouts = [\"toast\", \"duplicate_items\", \"toast\"]"
+        let config = try TrainingConfig.parse(text, format: .toml, file: "t.toml")
+        #expect(config.data.layouts == ["toast", "duplicate_items", "toast"])
+        let catalog = try SceneCatalog.builtIn()
+        let data = try TrainingData.make(config, catalog: catalog)
+        #expect(data.samples.map(\.layoutID) == Array(repeating: ["toast", "duplicate_items", "toast"], count: 3).flatMap { $0 })
+        // The same list for the layout-only source.
+        var layoutsOnly = config
+        layoutsOnly.data.source = "layouts"
+        #expect(try TrainingData.make(layoutsOnly, catalog: catalog).samples.map(\.layoutID).prefix(3) == ["toast", "duplicate_items", "toast"])
+        // Without the list every layout comes once a round, as before.
+        let plain = try TrainingData.make(TrainingConfig.parse("[data]\nwidth = 32\nheight = 64\nsamples = 17", format: .toml, file: "t.toml"),
+                                          catalog: catalog)
+        #expect(plain.samples.map(\.layoutID) == catalog.layouts.map(\.id))
+        let refused = error("[data]\nlayouts = [\"toastt\"]")
+        #expect(refused?.field == "data.layouts")
+        #expect(refused?.description.contains("toastt") == true)
+        #expect(error("[data]\nlayouts = [3]")?.field == "data.layouts")
     }
 
     @Test func missingFileIsAClearError() {
