@@ -40,6 +40,11 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .customLong("control-prompt-only"), help: "With --guidance: give the ControlNet's hints to the prompt's branch only (as generate's).")
     var controlPromptOnly = false
     @Option(help: "Seeds per layout (fixed: 1...N); at least 2, for diversity.") var seeds = 4
+    @Option(name: .customLong("first-seed"),
+            help: "Start the seeds here (FIRST...FIRST+N-1). The bars are reported on seeds 1...4; deciding a model change on other seeds keeps those figures out of the choice.")
+    var firstSeed: UInt64 = 1
+    /// Every layout's seeds (checked in `evaluate` to fit in UInt64).
+    private var seedRange: ClosedRange<UInt64> { firstSeed...(firstSeed + UInt64(seeds) - 1) }
     @Option(help: "Only these layout ids (comma-separated); default: every built-in layout.") var layouts: String?
     @Option(help: "Compute dtype: float32, bfloat16 or float16.") var dtype = "float32"
     @Option(help: "Device: cpu, cuda or cuda:N.") var device = "cpu"
@@ -68,6 +73,7 @@ struct Eval: AsyncParsableCommand {
             throw ValidationError("--images measures images already made; --model and --controlnet are for generating new ones")
         }
         guard seeds >= 2 else { throw ValidationError("--seeds must be at least 2 (diversity compares seeds), got \(seeds)") }
+        guard firstSeed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--first-seed \(firstSeed) leaves no room for \(seeds) seeds") }
         guard let computeType = DType(name: dtype), computeType.isFloatingPoint else {
             throw ValidationError("--dtype must be float32, bfloat16 or float16 (got \(dtype))")
         }
@@ -112,7 +118,7 @@ struct Eval: AsyncParsableCommand {
             let style = Self.style(for: layout, catalog: catalog)
             let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: false)
             var group: [RGBAImage] = []
-            for seed in 1...UInt64(seeds) {
+            for seed in seedRange {
                 let result = try generate(generator, prompt: prompt, layout: layout, seed: seed, dtype: computeType, device: target,
                                           guidingControlNet: guidingControlNet)
                 let image = result.image
@@ -133,7 +139,7 @@ struct Eval: AsyncParsableCommand {
             // (c): neutral prompts with a reference screenshot per theme; the same images without the adapter for comparison.
             let run = StyleRecognitionRun(width: width, height: height, steps: steps, guidance: guidance,
                                          guidanceExtras: guidanceExtras.merging(styleGuidance.map { ["style_guidance": .double($0)] } ?? [:]) { _, new in new },
-                                         seeds: seeds, dtype: computeType, device: target,
+                                         seeds: seedRange, dtype: computeType, device: target,
                                          saveImages: saveImages.map { URL(fileURLWithPath: $0) })
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-eval-style-\(getpid())")
             defer { try? FileManager.default.removeItem(at: scratch) }

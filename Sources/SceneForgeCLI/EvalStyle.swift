@@ -9,14 +9,14 @@ import SceneForgeTraining
 
 /// Bar (c) of `sceneforge eval`: per built-in app style, a reference screenshot rendered by SceneForgeSynth
 /// (one layout, seed 900), then images of *another* layout with its neutral caption (no style words) on
-/// seeds 1...N, through the engine's `style` / `style_scale` extras.
+/// `seeds` (1...N unless `--first-seed`), through the engine's `style` / `style_scale` extras.
 struct StyleRecognitionRun {
     let width: Int
     let height: Int
     let steps: Int
     let guidance: Double
     let guidanceExtras: [String: JSONValue]
-    let seeds: Int
+    let seeds: ClosedRange<UInt64>
     let dtype: DType
     let device: Device
     /// Where `--save-images` writes the references and the images (nil: nowhere).
@@ -43,7 +43,7 @@ struct StyleRecognitionRun {
                 try PNGFile.write(reference, record: nil, to: saveImages.appendingPathComponent("style-\(style.name)-reference.png"))
             }
             let prompt = TrainingPrompts.prompt(for: target, catalog: catalog, chinese: false)
-            for seed in 1...UInt64(seeds) {
+            for seed in seeds {
                 let job = GenerationJob(id: "eval-style-\(style.name)-\(seed)", prompt: prompt, width: width, height: height,
                                         steps: steps, guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "",
                                         extras: guidanceExtras.merging(["style": .string(path.path), "style_scale": .double(scale)]) { _, new in new })

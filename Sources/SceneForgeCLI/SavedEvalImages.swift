@@ -69,18 +69,20 @@ struct SavedEvalImages {
         return figures
     }
 
-    /// The images named for seeds 1, 2, ... up to the first seed with no file.
+    /// The images named for any seed, in seed order (a run's seeds start at 1, or at its `--first-seed`).
     private static func seeds(in folder: URL, _ name: (UInt64) -> String) throws -> [(image: RGBAImage, seed: UInt64)] {
-        var found: [(RGBAImage, UInt64)] = []
-        var seed: UInt64 = 1
-        while case let url = folder.appendingPathComponent(name(seed)), FileManager.default.fileExists(atPath: url.path) {
-            do {
-                found.append((try PNGFile.read(contentsOf: url), seed))
-            } catch {
-                throw ValidationError("--images: \(error)")
-            }
-            seed += 1
+        // `name(0)` is the pattern with "0" where the seed goes: what precedes it, and ".png" after it.
+        let pattern = name(0), prefix = String(pattern.dropLast("0.png".count))
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let named = files.compactMap { file -> (file: String, seed: UInt64)? in
+            guard file.hasPrefix(prefix), file.hasSuffix(".png") else { return nil }
+            let digits = file.dropFirst(prefix.count).dropLast(".png".count)
+            guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let seed = UInt64(digits) else { return nil }
+            return (file, seed)
+        }.sorted { $0.seed < $1.seed }
+        return try named.map { file, seed in
+            let url = folder.appendingPathComponent(file)
+            do { return (try PNGFile.read(contentsOf: url), seed) } catch { throw ValidationError("--images: \(error)") }
         }
-        return found
     }
 }

@@ -9,7 +9,8 @@ struct EvalCommandTests {
     @Test func printsEveryFigureWithItsBar() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["eval", "--model", model, "--layouts", "toast,centre_modal", "--seeds", "2",
+        // Seeds 3 and 4 (--first-seed): the images are named for them, and --images below finds them there.
+        let result = try CommandRunner.run(["eval", "--model", model, "--layouts", "toast,centre_modal", "--seeds", "2", "--first-seed", "3",
                                             "--control-scale", "1.25", "--save-images", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
         // The embedded model has its own layout ControlNet, which eval uses unless told --no-control.
@@ -24,8 +25,10 @@ struct EvalCommandTests {
         let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }
         #expect(images.filter { !$0.hasPrefix("style-") && !$0.hasSuffix(".boxes.png") }.count == 4)
         // Each image was generated under its layout's control at the asked scale (its record says so).
-        let record = try #require(try PNGFile.metadata(contentsOf: folder.appendingPathComponent("toast-coffee-navy-1.png")).record)
-        #expect(record.controlLayout == "toast" && record.controlStrength == 1.25, "\(record)")
+        let record = try #require(try PNGFile.metadata(contentsOf: folder.appendingPathComponent("toast-coffee-navy-3.png")).record)
+        #expect(record.controlLayout == "toast" && record.controlStrength == 1.25 && record.seed == 3, "\(record)")
+        #expect(images.contains("toast-coffee-navy-4.png") && !images.contains("toast-coffee-navy-1.png"), "\(images.sorted())")
+        #expect(images.contains("style-food-yellow-scale1-3.png"), "\(images.sorted())")
         let pictures = images.filter { $0.hasSuffix(".boxes.png") }
         #expect(pictures.count == 4)
         // Every picture frames the layout's target region in green.
@@ -72,6 +75,8 @@ struct EvalCommandTests {
     @Test func badArgumentsAreNamed() throws {
         let seeds = try CommandRunner.run(["eval", "--model", model, "--seeds", "1"])
         #expect(seeds.status != 0 && seeds.stderr.contains("--seeds must be at least 2"), "\(seeds.stderr)")
+        let first = try CommandRunner.run(["eval", "--model", model, "--first-seed", "18446744073709551614"])
+        #expect(first.status != 0 && first.stderr.contains("leaves no room for 4 seeds"), "\(first.stderr)")
         let layout = try CommandRunner.run(["eval", "--model", model, "--layouts", "toast,nope"])
         #expect(layout.status != 0 && layout.stderr.contains("unknown layout 'nope'"), "\(layout.stderr)")
         let scale = try CommandRunner.run(["eval", "--model", model, "--control-scale=-1"])
