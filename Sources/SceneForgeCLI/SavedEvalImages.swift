@@ -36,9 +36,11 @@ struct SavedEvalImages {
     init(folder: URL, catalog: SceneCatalog, layouts: [Layout]) throws {
         self.folder = folder
         var screens: [GeneratedScreen] = [], groups: [[RGBAImage]] = [], styled: [GeneratedScreen] = []
+        // Listed once: every layout's and style's images are picked out of the same names.
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for layout in layouts {
             let style = Eval.style(for: layout, catalog: catalog)
-            let group = try Self.seeds(in: folder) { Self.name(layout: layout, style: style, seed: $0) }
+            let group = try Self.seeds(in: folder, files: files) { Self.name(layout: layout, style: style, seed: $0) }
             screens += group.map { GeneratedScreen(image: $0.image, layout: layout, style: style, seed: $0.seed) }
             if !group.isEmpty { groups.append(group.map(\.image)) }
         }
@@ -47,7 +49,7 @@ struct SavedEvalImages {
         }
         for (index, style) in AppStyle.builtIn.enumerated() {
             let target = StyleRecognitionRun.targetLayout(forStyleAt: index, catalog: catalog)
-            styled += try Self.seeds(in: folder) { Self.styleName(style: style, scale: 1, seed: $0) }
+            styled += try Self.seeds(in: folder, files: files) { Self.styleName(style: style, scale: 1, seed: $0) }
                 .map { GeneratedScreen(image: $0.image, layout: target, style: style, seed: $0.seed) }
         }
         (self.screens, self.groups, self.styled) = (screens, groups, styled)
@@ -69,11 +71,11 @@ struct SavedEvalImages {
         return figures
     }
 
-    /// The images named for any seed, in seed order (a run's seeds start at 1, or at its `--first-seed`).
-    private static func seeds(in folder: URL, _ name: (UInt64) -> String) throws -> [(image: RGBAImage, seed: UInt64)] {
+    /// The images among `files` (the folder's names) named for any seed, in seed order (a run's seeds start at 1, or
+    /// at its `--first-seed`).
+    private static func seeds(in folder: URL, files: [String], _ name: (UInt64) -> String) throws -> [(image: RGBAImage, seed: UInt64)] {
         // `name(0)` is the pattern with "0" where the seed goes: what precedes it, and ".png" after it.
         let pattern = name(0), prefix = String(pattern.dropLast("0.png".count))
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let named = files.compactMap { file -> (file: String, seed: UInt64)? in
             guard file.hasPrefix(prefix), file.hasSuffix(".png") else { return nil }
             let digits = file.dropFirst(prefix.count).dropLast(".png".count)
