@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SceneForgeBatch
 import SceneForgeEngine
+import SceneForgeModels
 import SceneForgeScenes
 import SceneForgeTorch
 
@@ -47,7 +48,8 @@ struct Batch: AsyncParsableCommand {
         var sources = SceneSources.standard()
         sources.userDirectories += sceneDirs.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let catalog = try SceneCatalog.load(sources)
-        let scenario = try ScenarioLoader(catalog: catalog).load(url: URL(fileURLWithPath: file), displayName: file)
+        let scenario = try ScenarioLoader(catalog: catalog, defaultModel: try? DefaultModel.locate().path)
+            .load(url: URL(fileURLWithPath: file), displayName: file)
         let jobs = try JobExpansion.jobs(for: scenario)
         let shard = try shard.map(Shard.init(parsing:)) ?? .whole
 

@@ -16,8 +16,9 @@ struct Generate: AsyncParsableCommand {
 
     @Option(help: "What to draw.") var prompt: String?
     @Option(name: .customLong("negative-prompt"), help: "What to avoid (used when --guidance > 0).") var negativePrompt: String?
-    @Option(help: "Width in pixels (a multiple of 16).") var width: Int?
-    @Option(help: "Height in pixels (a multiple of 16).") var height: Int?
+    @Option(help: "Width in pixels (a multiple of 16; default: the model's own size, 128x256 for the embedded model, 1024x1024 for Z-Image).")
+    var width: Int?
+    @Option(help: "Height in pixels (a multiple of 16; default: the model's own size).") var height: Int?
     @Option(help: "Denoising steps (Z-Image Turbo: 8).") var steps: Int?
     @Option(help: "Z-Image guidance: extra weight on (prompt − negative); 0 = one pass per step (Turbo).") var guidance: Double?
     @Option(name: .customLong("cfg-truncation"), help: "Guide only while the run's progress is at most this fraction (default 1: every step); as diffusers' cfg_truncation.")
@@ -103,8 +104,9 @@ struct Generate: AsyncParsableCommand {
             ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference
         request.references = try ReferenceImages.load(referencePaths)
         let referenceSize = ReferenceImages.defaultSize(of: request.references)
-        request.width = width ?? recorded?.width ?? conditioning.sourceSize?.width ?? referenceSize?.width ?? 1024
-        request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? referenceSize?.height ?? 1024
+        let modelSize = ModelImageSize.default(forModel: modelPath)
+        request.width = width ?? recorded?.width ?? conditioning.sourceSize?.width ?? referenceSize?.width ?? modelSize.width
+        request.height = height ?? recorded?.height ?? conditioning.sourceSize?.height ?? referenceSize?.height ?? modelSize.height
         request.steps = steps ?? recorded?.steps ?? 8
         request.guidance = guidance ?? recorded?.guidance ?? 0
         let recordedShaping = GuidanceShaping.recorded(recorded?.extra)

@@ -44,14 +44,18 @@ enum DiffusersConfigs {
         ]
     }
 
+    /// `sample_size` is not one of ZImageTransformer2DModel's arguments: diffusers loads the folder and ignores it
+    /// with a notice. SceneForge reads it as diffusers' DiT pipelines read theirs (the default latent size).
     static func transformer(_ c: ZImageTransformerConfig) -> [String: Any] {
-        [
+        var config: [String: Any] = [
             "_class_name": "ZImageTransformer2DModel", "_diffusers_version": diffusersVersion,
             "all_patch_size": c.allPatchSize, "all_f_patch_size": c.allFPatchSize, "in_channels": c.inChannels,
             "dim": c.dim, "n_layers": c.nLayers, "n_refiner_layers": c.nRefinerLayers, "n_heads": c.nHeads,
             "n_kv_heads": c.nKVHeads, "norm_eps": c.normEps, "qk_norm": c.qkNorm, "cap_feat_dim": c.capFeatDim,
             "rope_theta": c.ropeTheta, "t_scale": c.tScale, "axes_dims": c.axesDims, "axes_lens": c.axesLens,
         ]
+        if let size = c.sampleSize { config["sample_size"] = [size.height, size.width] }
+        return config
     }
 
     static func controlNet(_ c: ZImageControlNetConfig) -> [String: Any] {

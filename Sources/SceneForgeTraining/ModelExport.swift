@@ -28,7 +28,7 @@ extension Trainer {
                                        to: partial.appendingPathComponent("text_encoder/config.json"))
             try WeightFiles.export(weights(model.transformerWeights, usesEMA: stage == .transformer), dtype: dtype,
                                    to: partial.appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
-            try DiffusersConfigs.write(DiffusersConfigs.transformer(model.transformer.config),
+            try DiffusersConfigs.write(DiffusersConfigs.transformer(exportedTransformerConfig),
                                        to: partial.appendingPathComponent("transformer/config.json"))
             if let net = model.controlNet, let netWeights = model.controlNetWeights {
                 let netFolder = partial.appendingPathComponent(SmallModel.controlNetFolderName)
@@ -48,6 +48,17 @@ extension Trainer {
                 }
             }
         }
+    }
+
+    /// The transformer's config as exported: a run that trains the transformer or its ControlNet declares its screens'
+    /// size as the model's own (`sample_size`), so `generate` and the engine draw that size when a request names none.
+    var exportedTransformerConfig: ZImageTransformerConfig {
+        var config = model.transformer.config
+        if self.config.transformer.steps > 0 || self.config.controlnet.steps > 0 {
+            let scale = model.vae.config.scaleFactor
+            config.sampleSize = (self.config.data.height / scale, self.config.data.width / scale)
+        }
+        return config
     }
 
     /// `init_from`'s style adapter, when this run leaves the base it was trained against as it was (only the ControlNet

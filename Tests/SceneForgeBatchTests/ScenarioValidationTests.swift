@@ -101,6 +101,55 @@ struct ScenarioValidationTests {
         #expect(selfError.message == "include cycle: malformed/self_include.toml -> malformed/self_include.toml")
     }
 
+    /// A scene that names no model gets the default one (the embedded model). With no size given it draws the model's
+    /// own; with a width only, the height keeps the layout's aspect, or else the model's. A model that declares no size
+    /// keeps the phone width and the layout's aspect.
+    @Test func aSceneNamingNoModelGetsTheDefaultAndItsSize() throws {
+        let folder = try Support.temporaryFolder("default-model")
+        let file = folder.appendingPathComponent("plain.toml")
+        try """
+            [[scenes]]
+            name = "toast"
+            layout = "toast"
+            app = "Ctrip flight list"
+            count = 1
+
+            [[scenes]]
+            name = "free"
+            prompt = "a settings page"
+            count = 1
+
+            [[scenes]]
+            name = "wide"
+            prompt = "a settings page"
+            width = 256
+            count = 1
+
+            [[scenes]]
+            name = "wide_toast"
+            layout = "toast"
+            app = "Ctrip flight list"
+            width = 256
+            count = 1
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let embedded = Support.testsFolder.deletingLastPathComponent().appendingPathComponent("models/default").path
+        let scenes = try ScenarioLoader(catalog: Self.catalog.get(), defaultModel: embedded).load(url: file).scenes
+        #expect(scenes.allSatisfy { $0.model == "" && $0.modelPath == embedded })
+        #expect(scenes.map { "\($0.width)x\($0.height)" } == ["128x256", "128x256", "256x512", "256x560"])
+
+        let tiny = Support.testsFolder.appendingPathComponent("Fixtures/zimage/pipeline").path
+        let undeclared = try ScenarioLoader(catalog: Self.catalog.get(), defaultModel: tiny).load(url: file).scenes
+        #expect(undeclared.map { "\($0.width)x\($0.height)" } == ["720x1568", "720x1440", "256x1440", "256x560"])
+
+        // Job ids say "" for the default model, so they do not depend on where it is installed.
+        let installed = folder.appendingPathComponent("elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: installed.path, withDestinationPath: embedded)
+        let jobs = try JobExpansion.jobs(for: ScenarioLoader(catalog: Self.catalog.get(), defaultModel: embedded).load(url: file))
+        let elsewhere = try JobExpansion.jobs(for: ScenarioLoader(catalog: Self.catalog.get(), defaultModel: installed.path).load(url: file))
+        #expect(jobs.map(\.id) == elsewhere.map(\.id))
+        #expect(elsewhere.allSatisfy { $0.modelPath == installed.path })
+    }
+
     @Test func aDiamondIncludeIsReadOnce() throws {
         let folder = try Support.temporaryFolder("diamond")
         let write = { (name: String, text: String) in try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }

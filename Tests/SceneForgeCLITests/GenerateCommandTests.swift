@@ -62,6 +62,19 @@ struct GenerateCommandTests {
         #expect(record.prompt == "支付失败 余额不足 弹窗" && record.seed == 1234)
     }
 
+    /// Without --model and a size, the embedded model draws its own phone-portrait size, in seconds on a CPU.
+    @Test func theDefaultModelDrawsItsOwnSizeWhenNoneIsGiven() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let embedded = CommandRunner.fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("models/default")
+        let out = folder.appendingPathComponent("own.png")
+        let result = try CommandRunner.run(["generate", "--prompt", "Toast in the lower third.", "--steps", "2", "--quiet", "--out", out.path],
+                                           environment: ["SCENEFORGE_MODEL": embedded.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let image = try PNGFile.read(contentsOf: out)
+        #expect(image.width == 128 && image.height == 256)
+    }
+
     @Test func badInputExitsWithOneClearLine() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

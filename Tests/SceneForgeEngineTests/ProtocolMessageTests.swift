@@ -93,6 +93,19 @@ struct ProtocolMessageTests {
         #expect(try validator.validate(JobSpec(prompt: "p", previewEverySteps: 0), assignedID: "x").preview == .off)
     }
 
+    @Test func aJobNamingNoSizeGetsItsModelsOwn() throws {
+        let validator = JobValidator(defaultModel: "small", outputDirectory: "/out", cudaDevices: 0,
+                                     defaultSize: { $0 == "small" ? (128, 256) : (1024, 1024) })
+        let own = try validator.validate(JobSpec(prompt: "p"), assignedID: "a")
+        #expect(own.width == 128 && own.height == 256)
+        let widthGiven = try validator.validate(JobSpec(prompt: "p", width: 64), assignedID: "b")
+        #expect(widthGiven.width == 64 && widthGiven.height == 256)
+        let other = try validator.validate(JobSpec(prompt: "p", model: "big"), assignedID: "c")
+        #expect(other.width == 1024 && other.height == 1024)
+        let given = try validator.validate(JobSpec(prompt: "p", width: 96, height: 64), assignedID: "d")
+        #expect(given.width == 96 && given.height == 64)
+    }
+
     @Test func eventsOmitAbsentFieldsAndDecodeBack() throws {
         let sample = MemorySample(job: nil, step: nil, gpus: nil, allocator: nil,
                                   process: .init(rssBytes: 10, peakRssBytes: 20), system: .init(totalBytes: 100, availableBytes: 50))

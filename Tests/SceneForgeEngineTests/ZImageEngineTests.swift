@@ -229,6 +229,23 @@ struct ZImageEngineTests {
         if case .done? = log.jobEvents("fine").last {} else { Issue.record("fine: \(log.jobEvents("fine").map(\.type))") }
     }
 
+    /// A job naming no size draws the model's own: the embedded model's 128x256 (a 1024x1024 image from it
+    /// would take a minute on 2 cores and look nothing like its training screens).
+    @Test func aJobNamingNoSizeDrawsTheEmbeddedModelsOwn() async throws {
+        let directory = try temporaryDirectory("zimage-own-size")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let embedded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("models/default").path
+        let client = EngineClient(configuration: .init(command: try engineCommand(outputDirectory: directory, memoryHz: 0, model: embedded)))
+        let log = EventLog(client)
+        defer { client.shutdown() }
+        let output = directory + "/own.png"
+        try client.submit(JobSpec(id: "own", prompt: "Toast in the lower third.", steps: 2, seed: 1, output: output))
+        try await log.waitForEngineEvent("done", timeout: 120) { isTerminal($0, job: "own") }
+        let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: output))
+        #expect(image.width == 128 && image.height == 256)
+    }
+
     @Test func theModelEnvironmentVariableNamesTheDefault() async throws {
         let directory = try temporaryDirectory("zimage-env")
         defer { try? FileManager.default.removeItem(atPath: directory) }

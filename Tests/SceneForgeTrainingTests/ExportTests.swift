@@ -34,6 +34,9 @@ struct ExportTests {
         let weights = try SafeTensorsFile(url: exported.appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
         #expect(weights.names.allSatisfy { weights.info($0)?.dtype == .F16 })
         #expect(weights.info("all_x_embedder.2-1.weight")?.shape == [config.transformer.dim, 64])
+        // The screens' size becomes the model's own: what generate and the engine draw when a request names none.
+        let declared = ModelImageSize.declared(byModelAt: exported)
+        #expect(declared?.width == config.data.width && declared?.height == config.data.height)
 
         let image = try generate(exported, prompt: data.samples[0].prompt)
         #expect(image.width == 32 && image.height == 32)

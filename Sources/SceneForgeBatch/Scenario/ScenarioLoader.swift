@@ -22,15 +22,20 @@ import SceneForgeScenes
 /// then the scene's own fields. A file included twice (a diamond) is read once; a cycle is an error.
 public struct ScenarioLoader {
     public let catalog: SceneCatalog
+    /// The model folder of scenes that name none (`DefaultModel`'s search: the embedded model); nil: such a
+    /// scene is an error.
+    public let defaultModel: String?
 
     static let rootFields: Set<String> = ["name", "include", "defaults", "scenes"]
     static let sceneOnlyFields: Set<String> = ["name", "prompt", "anomaly", "app", "layout"]
+    /// For a model that declares no size of its own (`ModelImageSize`): a phone width.
     static let defaultWidth = 720
     static let defaultHeight = 1440
     static let defaultSteps = 8
 
-    public init(catalog: SceneCatalog) {
+    public init(catalog: SceneCatalog, defaultModel: String? = nil) {
         self.catalog = catalog
+        self.defaultModel = defaultModel
     }
 
     public func load(url: URL, displayName: String? = nil) throws -> Scenario {
@@ -92,7 +97,8 @@ public struct ScenarioLoader {
         }
         if root.table["scenes"] != nil {
             for entry in try root.requiredTableArray("scenes") {
-                let scene = try SceneResolver(catalog: catalog, entry: entry, defaults: defaults, baseDirectory: baseDirectory).resolve()
+                let scene = try SceneResolver(catalog: catalog, entry: entry, defaults: defaults, baseDirectory: baseDirectory,
+                                              defaultModel: defaultModel).resolve()
                 if let first = state.sceneOrigins[scene.name] {
                     throw entry.error("name", "duplicate scene name '\(scene.name)' (first declared at \(first))")
                 }

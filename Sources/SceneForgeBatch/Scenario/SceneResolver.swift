@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeModels
 import SceneForgeScenes
 
 /// Turns one `[[scenes]]` table into a `SceneSpec`: applies the defaults, looks up the anomaly
@@ -8,6 +9,7 @@ struct SceneResolver {
     let entry: TableReader
     let defaults: ScenarioSettings
     let baseDirectory: String
+    let defaultModel: String?
 
     func resolve() throws -> SceneSpec {
         try entry.rejectUnknownKeys(allowed: ScenarioLoader.sceneOnlyFields.union(SettingsParser.fields))
@@ -17,12 +19,18 @@ struct SceneResolver {
         }
         let settings = defaults.overlaid(by: try SettingsParser.parse(entry, baseDirectory: baseDirectory))
         let (anomaly, layout) = try anomalyAndLayout()
-        guard let model = settings.model else {
-            throw entry.error("model", "no model: set model = \"PATH\" in this scene or in [defaults]")
+        // A scene that names no model gets the default one; its id then says "" for the model, the same on every machine.
+        guard let (model, modelPath) = settings.model.map({ ($0.value, $0.resolvedPath) }) ?? defaultModel.map({ ("", $0) }) else {
+            throw entry.error("model", "no model: set model = \"PATH\" in this scene or in [defaults] (no default model was found either)")
         }
-        let width = settings.width ?? ScenarioLoader.defaultWidth
-        let height = settings.height
+        // No size given: the model's own (the embedded model's 128x256), as it was trained to draw. Otherwise a phone
+        // width, and the height from the layout's aspect.
+        let modelSize = ModelImageSize.declared(byModelAt: URL(fileURLWithPath: modelPath))
+        let ownSize = settings.width == nil && settings.height == nil ? modelSize : nil
+        let width = settings.width ?? modelSize?.width ?? ScenarioLoader.defaultWidth
+        let height = settings.height ?? ownSize?.height
             ?? layout.map { $0.aspect.height(forWidth: width, multiple: SettingsParser.sideMultiple) }
+            ?? modelSize.map { Self.height(keepingAspectOf: $0, width: width) }
             ?? ScenarioLoader.defaultHeight
         guard height <= SettingsParser.maximumSide else {
             throw entry.error("height", "the layout's aspect gives height \(height) for width \(width), over \(SettingsParser.maximumSide); set height")
@@ -40,7 +48,7 @@ struct SceneResolver {
             prompt: try prompt(anomaly: anomaly, language: settings.language ?? .en),
             negativePrompt: settings.negativePrompt ?? "",
             anomaly: anomaly, layout: layout,
-            model: model.value, modelPath: model.resolvedPath,
+            model: model, modelPath: modelPath,
             style: settings.style?.value, styleStrength: settings.style == nil ? nil : settings.styleStrength ?? 1,
             loras: settings.loras ?? [],
             width: width, height: height,
@@ -55,6 +63,13 @@ struct SceneResolver {
         spec.edit = try edit(settings, layout: layout)
         spec.guidanceOptions = try guidanceOptions(settings, controlScale: controlScale)
         return spec
+    }
+
+    /// The height that keeps `size`'s aspect at `width`, to the nearest multiple of 16.
+    static func height(keepingAspectOf size: (width: Int, height: Int), width: Int) -> Int {
+        let m = SettingsParser.sideMultiple
+        let exact = Double(size.height) * Double(width) / Double(size.width)
+        return min(SettingsParser.maximumSide, max(m, Int((exact / Double(m)).rounded()) * m))
     }
 
     /// The scene's guidance options, refused where they would do nothing: style guidance needs a style reference,

@@ -97,6 +97,8 @@ public protocol ImageGeneratorLoader {
     var defaultModel: String { get }
     /// A quick check (no loading) that `model` names something loadable; throws an error naming the problem.
     func validate(model: String) throws
+    /// The size a job on `model` gets when it names none (read from the model's configs, no loading).
+    func defaultSize(model: String) -> (width: Int, height: Int)
     /// Throws an error naming the model and what is wrong (missing file, unknown name, bad checkpoint).
     func load(model: String, dtype: DType, device: Device) throws -> ImageGenerator
 }

@@ -92,6 +92,11 @@ public struct ZImageGeneratorLoader: ImageGeneratorLoader {
         }
     }
 
+    /// The folder's declared size (`ModelImageSize`): 128x256 for the embedded model, Z-Image's 1024x1024 otherwise.
+    public func defaultSize(model: String) -> (width: Int, height: Int) {
+        model == ScheduledNoiseGenerator.modelName ? ModelImageSize.zImageDefault : ModelImageSize.default(forModel: model)
+    }
+
     public func load(model: String, dtype: DType, device: Device) throws -> ImageGenerator {
         guard dtype.isFloatingPoint else { throw EngineError("dtype \(dtype) is not a floating-point type") }
         try validate(model: model)

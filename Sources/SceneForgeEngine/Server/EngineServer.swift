@@ -21,8 +21,9 @@ public final class EngineServer: @unchecked Sendable {
         self.input = input
         writer = EventWriter(descriptor: output, interval: configuration.eventInterval)
         let cudaDevices = (try? Torch.cudaDeviceCount()) ?? 0
-        validator = JobValidator(defaultModel: configuration.loader.defaultModel,
-                                 outputDirectory: configuration.outputDirectory, cudaDevices: cudaDevices)
+        let loader = configuration.loader
+        validator = JobValidator(defaultModel: loader.defaultModel, outputDirectory: configuration.outputDirectory,
+                                 cudaDevices: cudaDevices, defaultSize: { loader.defaultSize(model: $0) })
         runner = JobRunner(loader: configuration.loader, queue: queue, writer: writer, telemetry: telemetry,
                            outputDirectory: configuration.outputDirectory)
     }

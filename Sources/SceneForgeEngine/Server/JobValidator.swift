@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeModels
 import SceneForgeTorch
 
 /// Turns a client's `JobSpec` into a `GenerationJob`: fills defaults, checks every field, names what is wrong.
@@ -6,6 +7,8 @@ struct JobValidator {
     let defaultModel: String
     let outputDirectory: String
     let cudaDevices: Int
+    /// The size of a job that names none, by model (the loader's `defaultSize`).
+    var defaultSize: (String) -> (width: Int, height: Int) = { _ in ModelImageSize.zImageDefault }
 
     static let sizeRange = 16...4096
     static let stepRange = 1...1000
@@ -17,8 +20,10 @@ struct JobValidator {
         guard spec.prompt.utf8.count <= Self.maximumPromptLength else {
             throw invalid("job.prompt", "is \(spec.prompt.utf8.count) bytes; the limit is \(Self.maximumPromptLength)")
         }
-        let width = try check("job.width", spec.width ?? 1024, in: Self.sizeRange, multipleOf: 16)
-        let height = try check("job.height", spec.height ?? 1024, in: Self.sizeRange, multipleOf: 16)
+        let model = spec.model ?? defaultModel
+        let modelSize = spec.width == nil || spec.height == nil ? defaultSize(model) : ModelImageSize.zImageDefault
+        let width = try check("job.width", spec.width ?? modelSize.width, in: Self.sizeRange, multipleOf: 16)
+        let height = try check("job.height", spec.height ?? modelSize.height, in: Self.sizeRange, multipleOf: 16)
         let steps = try check("job.steps", spec.steps ?? 8, in: Self.stepRange)
         let guidance = spec.guidance ?? 0
         guard guidance.isFinite, (0...100).contains(guidance) else { throw invalid("job.guidance", "must be in 0...100 (got \(guidance))") }
@@ -29,7 +34,7 @@ struct JobValidator {
         let output = try spec.output.map { try validatePath($0, field: "job.output") }
             ?? URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(id).png").path
         return GenerationJob(id: id, prompt: spec.prompt, negativePrompt: spec.negativePrompt ?? "", width: width,
-                             height: height, steps: steps, guidance: guidance, seed: seed, model: spec.model ?? defaultModel,
+                             height: height, steps: steps, guidance: guidance, seed: seed, model: model,
                              dtype: dtype, device: device, outputPath: output, preview: try previewPolicy(spec),
                              extras: spec.extras ?? [:])
     }

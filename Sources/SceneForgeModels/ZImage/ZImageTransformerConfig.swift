@@ -23,6 +23,15 @@ public struct ZImageTransformerConfig: Equatable, Sendable {
     public var axesDims = [32, 48, 48]
     /// diffusers' default; the published Turbo config says [1536, 512, 512].
     public var axesLens = [1024, 512, 512]
+    /// The latent size (height, width) the model was trained to draw, where its config says (`sample_size`, as
+    /// diffusers' DiT configs give it: pipelines draw `sample_size × vae_scale_factor` pixels when a request names no
+    /// size). The published Z-Image configs have none (their pipeline draws 1024×1024); `sceneforge train` writes it.
+    public var sampleSize: (height: Int, width: Int)? {
+        get { sampleSizeLatents.map { ($0[0], $0[1]) } }
+        set { sampleSizeLatents = newValue.map { [$0.height, $0.width] } }
+    }
+    /// `sampleSize` as stored: [height, width] (a square one written as one integer is read as [n, n]).
+    var sampleSizeLatents: [Int]? = nil
 
     public init() {}
 
@@ -99,6 +108,11 @@ public struct ZImageTransformerConfig: Equatable, Sendable {
             throw ZImageError("field 'axes_dims' \(axesDims) must sum to the head dimension dim/n_heads = \(headDim)")
         }
         if let siglip = siglipFeatDim { try positive(siglip, "siglip_feat_dim") }
+        if let size = sampleSizeLatents {
+            guard size.count == 2, size.allSatisfy({ $0 > 0 && $0 <= 4096 }) else {
+                throw ZImageError("field 'sample_size' must be a positive latent size, one integer or [height, width] (got \(size))")
+            }
+        }
     }
 }
 
@@ -120,6 +134,7 @@ extension ZImageTransformerConfig: Decodable {
         case tScale = "t_scale"
         case axesDims = "axes_dims"
         case axesLens = "axes_lens"
+        case sampleSize = "sample_size"
     }
 
     public init(from decoder: Decoder) throws {
@@ -141,6 +156,11 @@ extension ZImageTransformerConfig: Decodable {
         config.tScale = try c.decodeIfPresent(Double.self, forKey: .tScale) ?? config.tScale
         config.axesDims = try c.decodeIfPresent([Int].self, forKey: .axesDims) ?? config.axesDims
         config.axesLens = try c.decodeIfPresent([Int].self, forKey: .axesLens) ?? config.axesLens
+        if let side = try? c.decodeIfPresent(Int.self, forKey: .sampleSize) {
+            config.sampleSizeLatents = [side, side]
+        } else {
+            config.sampleSizeLatents = try c.decodeIfPresent([Int].self, forKey: .sampleSize)
+        }
         self = config
     }
 }
