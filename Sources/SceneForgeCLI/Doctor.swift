@@ -29,6 +29,9 @@ struct Doctor: AsyncParsableCommand {
             let built = try Torch.buildConfiguration().split(separator: "\n").flatMap { $0.split(separator: ",") }
                 .first { $0.contains("BLAS_INFO=") }.map { $0.split(separator: "=").last.map(String.init) ?? "" }
             print("  BLAS in use:   \(blas.isEmpty ? "linked into libtorch (\(built ?? "unknown"))" : blas.joined(separator: ", "))")
+            if let core = OpenBLASCore.loadedCoreName() {
+                print("  OpenBLAS core: \(core) (by the CPU's features: \(OpenBLASCore.forThisMachine() ?? "none"); \(OpenBLASCore.variable) overrides)")
+            }
             if blas.contains(where: { $0.contains("/blas/") || $0.hasSuffix("libblas.so.3") && !$0.contains("openblas") }) {
                 print("                 the reference BLAS is slow (~30x): install libopenblas0-pthread")
             }

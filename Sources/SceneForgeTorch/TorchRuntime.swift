@@ -65,6 +65,8 @@ public final class TorchRuntime: @unchecked Sendable {
         // libgomp busy-waits between parallel regions by default, which makes every op several times
         // slower when anything else wants the CPU (measured: docs/benchmarks.md). It reads this at load.
         setenv("OMP_WAIT_POLICY", "PASSIVE", 0)
+        // OpenBLAS's kernels by the CPU's features, not its model number, unless the user chose (`OpenBLASCore`).
+        if let core = OpenBLASCore.forThisMachine() { setenv(OpenBLASCore.variable, core, 0) }
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
             throw TorchError("loading the libtorch shim", "\(path) could not be loaded: \(reason)")
