@@ -34,4 +34,21 @@ struct ModelImageSizeTests {
         #expect(ModelImageSize.default(forModel: "") == (1024, 1024))
         #expect(ModelImageSize.default(forModel: "/no/such/model") == (1024, 1024))
     }
+
+    /// A declared size no request could ask for (a hostile or mistaken config) is ignored, not passed on to fail later.
+    @Test func anUnusableDeclaredSizeIsIgnored() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("model-size-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for component in ["transformer", "vae"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(component), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.embedded.appendingPathComponent("\(component)/config.json"),
+                                             to: folder.appendingPathComponent("\(component)/config.json"))
+        }
+        #expect(ModelImageSize.declared(byModelAt: folder)?.width == 128)
+        let transformerConfig = folder.appendingPathComponent("transformer/config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: transformerConfig)) as? [String: Any])
+        config["sample_size"] = [1024, 16]   // 8192 pixels high
+        try JSONSerialization.data(withJSONObject: config).write(to: transformerConfig)
+        #expect(ModelImageSize.declared(byModelAt: folder) == nil)
+    }
 }

@@ -7,13 +7,16 @@ public enum ModelImageSize {
     public static let zImageDefault = (width: 1024, height: 1024)
 
     /// The size the folder's transformer says it was trained at (`sample_size` × the VAE's scale factor, in
-    /// pixels), or nil when its configs give none or cannot be read (loading the model reports that properly).
+    /// pixels), or nil when its configs give none or cannot be read (loading the model reports that properly), or
+    /// give a size no request could ask for (each side 16...4096, a multiple of 16).
     public static func declared(byModelAt folder: URL) -> (width: Int, height: Int)? {
         guard let transformer = try? ZImageTransformerConfig.load(contentsOf: folder.appendingPathComponent("transformer/config.json")),
               let latents = transformer.sampleSize,
               let vae = try? AutoencoderKLConfig.load(contentsOf: folder.appendingPathComponent("vae/config.json"))
         else { return nil }
-        return (latents.width * vae.scaleFactor, latents.height * vae.scaleFactor)
+        let size = (width: latents.width * vae.scaleFactor, height: latents.height * vae.scaleFactor)
+        let usable = [size.width, size.height].allSatisfy { (16...4096).contains($0) && $0 % 16 == 0 }
+        return usable ? size : nil
     }
 
     /// `declared(byModelAt:)` for a model named by path, else Z-Image's 1024×1024.
