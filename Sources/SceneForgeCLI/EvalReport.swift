@@ -18,7 +18,11 @@ struct EvalReport {
         var lines = ["quality bars:"]
         lines.append(Self.line("(a) layout adherence, worst layout mean IoU", figures.worstAdherence, bar: QualityBars.layoutAdherence)
             + String(format: "  (mean over layouts %.3f)", figures.meanAdherence))
-        for (id, iou) in figures.adherence.sorted(by: { $0.key < $1.key }) { lines.append(String(format: "      %-24@ %.3f", id as NSString, iou)) }
+        // Each layout's standard error over its images says which differences between two runs are more than seeds.
+        for (id, iou) in figures.adherence.sorted(by: { $0.key < $1.key }) {
+            let error = figures.adherenceStandardError[id].map { String(format: "  ± %.3f", $0) } ?? ""
+            lines.append(String(format: "      %-24@ %.3f", id as NSString, iou) + error)
+        }
         lines.append(Self.line("(b) anomaly type recognised", figures.anomalyRecognition, bar: QualityBars.anomalyRecognition))
         lines.append(Self.line("(b) theme colour recognised", figures.themeRecognition, bar: QualityBars.themeRecognition))
         lines.append(Self.confusionLine(figures.themeConfusion))

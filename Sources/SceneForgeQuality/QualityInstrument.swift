@@ -31,6 +31,9 @@ public struct GeneratedScreen: Sendable {
 public struct QualityFigures: Sendable {
     /// Mean IoU per layout id.
     public var adherence: [String: Double]
+    /// The standard error of each layout's mean IoU over its images (sample deviation / √n; absent below 2 images):
+    /// how far a figure on a few seeds can be trusted, since one image drawn elsewhere moves a 4-image mean by 0.2.
+    public var adherenceStandardError: [String: Double] = [:]
     public var anomalyRecognition: Double
     public var themeRecognition: Double { themeConfusion.accuracy }
     /// (b)'s theme readings, per requested theme colour.
@@ -108,17 +111,35 @@ public struct QualityInstrument: Sendable {
         var anomalyHits = 0
         for screen in screens where try anomalyClassifier.classify(screen.image) == screen.layout.anomalyType { anomalyHits += 1 }
         let diversities = try diversityGroups.filter { $0.count >= 2 }.map { try Diversity.meanPairwise($0) }
-        return QualityFigures(
-            adherence: try adherence(screens.map { ($0.image, $0.layout) }),
+        let ious = try adherenceSamples(screens.map { ($0.image, $0.layout) })
+        var figures = QualityFigures(
+            adherence: ious.mapValues(Self.mean),
             anomalyRecognition: Double(anomalyHits) / Double(screens.count), themeConfusion: try themeConfusion(screens),
             styleConfusion: nil, diversity: diversities.isEmpty ? 0 : diversities.reduce(0, +) / Double(diversities.count))
+        figures.adherenceStandardError = ious.compactMapValues(Self.standardError)
+        return figures
     }
 
     /// The detector's mean IoU per layout id over `screens`.
     func adherence(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: Double] {
+        try adherenceSamples(screens).mapValues(Self.mean)
+    }
+
+    /// The detector's IoU of each screen, grouped by layout id.
+    func adherenceSamples(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: [Double]] {
         let each = try screens.concurrentMap { try detector.adherence($0.image, layout: $0.layout) }
         var ious: [String: [Double]] = [:]
         for (screen, iou) in zip(screens, each) { ious[screen.layout.id, default: []].append(iou) }
-        return ious.mapValues { $0.reduce(0, +) / Double($0.count) }
+        return ious
+    }
+
+    private static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+    /// The standard error of `values`' mean (sample standard deviation / √n); nil below two values.
+    public static func standardError(_ values: [Double]) -> Double? {
+        guard values.count >= 2 else { return nil }
+        let m = mean(values)
+        let variance = values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)
+        return (variance / Double(values.count)).squareRoot()
     }
 }

@@ -20,6 +20,8 @@ struct EvalCommandTests {
                      "      per theme: ", "(c) 24 style-referenced images", "(c) style reference recognised: ", "(d) diversity"] {
             #expect(result.stdout.contains(line), "missing '\(line)' in:\n\(result.stdout)")
         }
+        // Two images a layout: each layout's mean IoU comes with its standard error.
+        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("      toast ") && $0.contains("  ± 0.") }, "\(result.stdout)")
         // The 4 layout images, each with its detection picture, then bar (c)'s: a reference per app style and its
         // images at scales 1 and 0 on both seeds.
         let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }

@@ -14,6 +14,9 @@ struct InstrumentTests {
         let instrument = try #require(SharedInstrument.instrument)
         let check = instrument.selfCheck
         #expect(check.adherence.count == SharedInstrument.catalog?.layouts.count)
+        // Each layout's mean comes with its standard error over the held-out screens (one per app style).
+        #expect(Set(check.adherenceStandardError.keys) == Set(check.adherence.keys))
+        #expect(check.adherenceStandardError.values.allSatisfy { (0..<0.2).contains($0) })
         for (layout, iou) in check.adherence.sorted(by: { $0.key < $1.key }) {
             #expect(iou >= 0.72, "held-out mean IoU of layout \(layout) is \(iou)")
         }

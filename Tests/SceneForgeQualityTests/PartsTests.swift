@@ -6,6 +6,14 @@ import Testing
 
 /// The instrument's parts on inputs whose answer is known by construction.
 struct PartsTests {
+    @Test func standardErrorOfAMean() throws {
+        // Two hits and two misses: sample deviation √(1/3), over √4.
+        let error = try #require(QualityInstrument.standardError([1, 0, 1, 0]))
+        #expect(abs(error - (1.0 / 3).squareRoot() / 2) < 1e-12)
+        #expect(try #require(QualityInstrument.standardError([0.7, 0.7, 0.7])) < 1e-12)
+        #expect(QualityInstrument.standardError([0.7]) == nil)
+    }
+
     @Test func iouOfKnownBoxes() {
         let a = [PixelRect(x: 0, y: 0, w: 10, h: 10)], b = [PixelRect(x: 5, y: 0, w: 10, h: 10)]
         #expect(RegionOverlap.iou(a, b, width: 20, height: 20) == 50.0 / 150.0)
