@@ -25,12 +25,16 @@ struct SceneResolver {
         }
         // No size given: the model's own (the embedded model's 128x256), as it was trained to draw. Otherwise a phone
         // width, and the height from the layout's aspect.
-        let modelSize = ModelImageSize.declared(byModelAt: URL(fileURLWithPath: modelPath))
+        let sizeGiven = settings.width != nil && settings.height != nil
+        let modelSize = sizeGiven ? nil : ModelImageSize.declared(byModelAt: URL(fileURLWithPath: modelPath))
         let ownSize = settings.width == nil && settings.height == nil ? modelSize : nil
         let width = settings.width ?? modelSize?.width ?? ScenarioLoader.defaultWidth
         let height = settings.height ?? ownSize?.height
             ?? layout.map { $0.aspect.height(forWidth: width, multiple: SettingsParser.sideMultiple) }
-            ?? modelSize.map { Self.height(keepingAspectOf: $0, width: width) }
+            ?? modelSize.map { size in
+                let aspect = CanvasAspect(width: Double(size.width), height: Double(size.height))
+                return min(SettingsParser.maximumSide, aspect.height(forWidth: width, multiple: SettingsParser.sideMultiple))
+            }
             ?? ScenarioLoader.defaultHeight
         guard height <= SettingsParser.maximumSide else {
             throw entry.error("height", "the layout's aspect gives height \(height) for width \(width), over \(SettingsParser.maximumSide); set height")
@@ -63,13 +67,6 @@ struct SceneResolver {
         spec.edit = try edit(settings, layout: layout)
         spec.guidanceOptions = try guidanceOptions(settings, controlScale: controlScale)
         return spec
-    }
-
-    /// The height that keeps `size`'s aspect at `width`, to the nearest multiple of 16.
-    static func height(keepingAspectOf size: (width: Int, height: Int), width: Int) -> Int {
-        let m = SettingsParser.sideMultiple
-        let exact = Double(size.height) * Double(width) / Double(size.width)
-        return min(SettingsParser.maximumSide, max(m, Int((exact / Double(m)).rounded()) * m))
     }
 
     /// The scene's guidance options, refused where they would do nothing: style guidance needs a style reference,
