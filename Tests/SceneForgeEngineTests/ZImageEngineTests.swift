@@ -244,6 +244,9 @@ struct ZImageEngineTests {
         try await log.waitForEngineEvent("done", timeout: 120) { isTerminal($0, job: "own") }
         let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: output))
         #expect(image.width == 128 && image.height == 256)
+        // `started` says the size it draws, so a client that named none (the workbench's default) can show it.
+        let started = log.jobEvents("own").compactMap { if case .started(let e) = $0 { return e }; return nil }.first
+        #expect(started?.width == 128 && started?.height == 256)
     }
 
     @Test func theModelEnvironmentVariableNamesTheDefault() async throws {

@@ -18,7 +18,7 @@ import Testing
 
         let seen = updates.all
         #expect(seen.contains { if case .ready(let description, false) = $0 { return description.contains("scheduled-noise") }; return false })
-        #expect(seen.contains(.started(job: id, steps: 6, seed: 5)))
+        #expect(seen.contains(.started(job: id, steps: 6, seed: 5, width: 96, height: 64)))
         let steps = seen.compactMap { update -> Int? in if case .step(id, let index, 6, _, _, _) = update { return index }; return nil }
         #expect(steps == Array(1...6))
         #expect(seen.contains { if case .preview(id, let image) = $0 { return image.width > 0 && image.pixels[3] == 255 }; return false })

@@ -65,6 +65,23 @@ struct WorkbenchEndToEndTests {
         try session.expectCleanExit()
     }
 
+    /// First-run settings on the embedded model: the size is the model's own, which the engine reads from the
+    /// model folder and reports, so the image is the 128x256 the model was trained at.
+    @Test func aFirstRunDrawsTheModelsOwnSize() throws {
+        let session = try Session(settings: "prompt = \"A toast in the lower third.\"\n", model: EndToEndModel.embedded)
+        let tmux = session.tmux
+        try tmux.send("F5")
+        try tmux.waitFor(text: "the model's own size")
+        try tmux.send("C-r")
+        let done = try tmux.waitFor("the job done", timeout: 120) { $0.contains("step 8/8") && $0.contains("done in") }
+        #expect(done.contains("128x256"), "the run view does not say the drawn size:\n\(done)")
+        let png = try #require(try FileManager.default.contentsOfDirectory(atPath: session.output).first { $0.hasSuffix(".png") })
+        let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: session.output).appendingPathComponent(png))
+        #expect(image.width == 128 && image.height == 256)
+        try tmux.send("C-q")
+        try session.expectCleanExit()
+    }
+
     @Test func aTooSmallTerminalSaysSoAndARestoredOneIsRedrawn() throws {
         let session = try Session(settings: "")
         let tmux = session.tmux
@@ -183,4 +200,7 @@ final class Session {
 enum EndToEndModel {
     static let name = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/zimage/pipeline").path
+    /// The committed embedded default model (it declares its own size, 128x256).
+    static let embedded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("models/default").path
 }

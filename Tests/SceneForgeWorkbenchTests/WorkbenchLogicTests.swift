@@ -46,6 +46,31 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(wb.state.tab == .run)
     }
 
+    @Test func theDefaultSizeIsTheModelsOwnAndTheEngineSaysWhatItDraws() throws {
+        var wb = try makeWorkbench(width: 100, height: 30)
+        wb.state.adopt(WorkbenchSettings())
+        wb.state.model = "Tests/Fixtures/zimage/pipeline"
+        #expect(wb.state.sizePreset == .modelsOwn)
+        wb.state.tab = .parameters
+        wb.state.parameterField = .size
+        #expect(render(wb).text.contains("the model's own size"))
+        wb.state.tab = .compose
+        for c in "a toast" { _ = wb.handle(.character(c)) }
+        let effects = wb.handle(.control("r"))
+        let request = try #require(effects.compactMap { effect -> JobRequest? in if case .submit(let r) = effect { return r } else { return nil } }.first)
+        // No size in the job: the engine draws the model's declared one and says so in `started`.
+        #expect(request.width == nil && request.height == nil)
+        wb.submitted(request, id: "job-1")
+        wb.state.tab = .run
+        wb.apply(.started(job: "job-1", steps: 8, seed: 3, width: 128, height: 256))
+        #expect(wb.state.jobs[0].request.width == 128 && wb.state.jobs[0].request.height == 256)
+        #expect(render(wb).text.contains("128x256"))
+        // Saved as "model"; a settings file from before the preset (a "WxH" size) still picks that size.
+        #expect(wb.state.settings(base: WorkbenchSettings()).size == "model")
+        wb.state.adopt(try WorkbenchSettings.parse("size = \"128x256\"", file: "w.toml"))
+        #expect(wb.state.sizePreset.width == 128 && wb.state.sizePreset.height == 256)
+    }
+
     @Test func emptyPromptIsRefusedWithAMessage() throws {
         var wb = try makeWorkbench()
         #expect(wb.handle(.control("r")).isEmpty)
@@ -58,7 +83,7 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         wb.submitted(request, id: "job-1")
         wb.state.tab = .run
         wb.apply(.accepted(job: "job-1", position: 0))
-        wb.apply(.started(job: "job-1", steps: 8, seed: 1))
+        wb.apply(.started(job: "job-1", steps: 8, seed: 1, width: 96, height: 64))
         wb.apply(.step(job: "job-1", index: 3, total: 8, elapsed: 1.5, secondsPerStep: 0.5, eta: 2.5))
         wb.apply(.memory(MemoryReading(deviceUsed: 6 << 30, deviceTotal: 24 << 30, allocated: 4 << 30, reserved: 5 << 30, ramUsed: 8 << 30, ramTotal: 32 << 30), history: true))
         let preview = try RGBAImage(width: 8, height: 16, fill: (200, 30, 30, 255))
@@ -81,7 +106,7 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         var wb = try makeWorkbench()
         let request = JobRequest(prompt: "p", model: "m", seed: 1, steps: 4, width: 96, height: 64, guidance: 0, output: "/tmp/y.png")
         wb.submitted(request, id: "job-1")
-        wb.apply(.started(job: "job-1", steps: 4, seed: 1))
+        wb.apply(.started(job: "job-1", steps: 4, seed: 1, width: nil, height: nil))
         wb.apply(.failed(job: "job-1", message: "the engine process was killed by signal 9", log: []))
         wb.apply(.engineStopped(reason: "signal 9"))
         #expect(wb.state.jobs[0].status == .failed("the engine process was killed by signal 9"))

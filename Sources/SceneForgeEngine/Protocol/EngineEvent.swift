@@ -89,6 +89,10 @@ public enum EngineEvent: Equatable, Sendable {
         public var model: String
         public var steps: Int
         public var seed: UInt64
+        /// The size being drawn: the job's, or the model's own when the job named none. Optional so that a
+        /// client still reads an engine from before the field.
+        public var width: Int?
+        public var height: Int?
     }
 
     public struct Step: Codable, Equatable, Sendable {

@@ -99,7 +99,7 @@ final class JobRunner: @unchecked Sendable {
 
     private func run(_ job: GenerationJob) {
         let model = job.model ?? loader.defaultModel
-        writer.send(.started(.init(job: job.id, model: model, steps: job.steps, seed: job.seed)))
+        writer.send(.started(.init(job: job.id, model: model, steps: job.steps, seed: job.seed, width: job.width, height: job.height)))
         let start = Date()
         do {
             let generator = try self.generator(model: model, dtype: job.dtype, device: job.device, replyTo: nil)

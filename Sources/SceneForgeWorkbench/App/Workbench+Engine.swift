@@ -10,11 +10,12 @@ extension Workbench {
             state.hasImageAdapter = hasImageAdapter
         case .accepted(let job, let position):
             modify(job) { $0.status = .queued(position: position) }
-        case .started(let job, let steps, let seed):
+        case .started(let job, let steps, let seed, let width, let height):
             modify(job) {
                 $0.status = .running
                 $0.totalSteps = steps
                 $0.request.seed = seed
+                if let width, let height { ($0.request.width, $0.request.height) = (width, height) }
             }
             if let index = state.jobs.firstIndex(where: { $0.id == job }) { state.selectedJob = index }
         case .step(let job, let index, let total, let elapsed, let secondsPerStep, let eta):

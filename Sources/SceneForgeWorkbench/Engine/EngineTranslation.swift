@@ -66,7 +66,7 @@ public enum EngineTranslation {
     static func update(_ event: EngineEvent) -> EngineUpdate? {
         switch event {
         case .accepted(let e): return .accepted(job: e.job, position: e.position)
-        case .started(let e): return .started(job: e.job, steps: e.steps, seed: e.seed)
+        case .started(let e): return .started(job: e.job, steps: e.steps, seed: e.seed, width: e.width, height: e.height)
         case .step(let e):
             return .step(job: e.job, index: e.index, total: e.total, elapsed: e.elapsedSeconds,
                          secondsPerStep: e.secondsPerStep, eta: e.etaSeconds)

@@ -9,8 +9,9 @@ public struct JobRequest: Equatable, Sendable {
     public var model: String
     public var seed: UInt64
     public var steps: Int
-    public var width: Int
-    public var height: Int
+    /// Nil: the model's own size (the engine's `started` fills in what it draws).
+    public var width: Int?
+    public var height: Int?
     public var guidance: Double
     public var layoutID: String?
     /// The layout as the user left it (nudges included): what the engine conditions on.
@@ -22,7 +23,7 @@ public struct JobRequest: Equatable, Sendable {
     /// The image file to write (the engine decides its format; `done` names what it wrote).
     public var output: String
 
-    public init(prompt: String, negativePrompt: String = "", model: String, seed: UInt64, steps: Int, width: Int, height: Int,
+    public init(prompt: String, negativePrompt: String = "", model: String, seed: UInt64, steps: Int, width: Int?, height: Int?,
                 guidance: Double, layoutID: String? = nil, layout: Layout? = nil, controlStrength: Double? = nil,
                 stylePath: String? = nil, styleStrength: Double? = nil, anomalyType: String? = nil, output: String) {
         self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model; self.seed = seed
@@ -53,7 +54,8 @@ public struct MemoryReading: Equatable, Sendable {
 public enum EngineUpdate: Equatable, Sendable {
     case ready(description: String, hasImageAdapter: Bool)
     case accepted(job: String, position: Int)
-    case started(job: String, steps: Int, seed: UInt64)
+    /// `width`/`height`: the size being drawn (nil from an engine older than the field).
+    case started(job: String, steps: Int, seed: UInt64, width: Int?, height: Int?)
     case step(job: String, index: Int, total: Int, elapsed: Double, secondsPerStep: Double, eta: Double)
     case preview(job: String, image: RGBAImage)
     /// `history`: a periodic reading (the graphs' time axis); false for the extra one after each step.

@@ -13,8 +13,8 @@ public struct WorkbenchSettings: Equatable, Sendable {
     public var seed: UInt64 = 42
     public var randomSeed = true
     public var steps = 8
-    /// The embedded default model's size; real models pick a phone preset.
-    public var size = "128x256"
+    /// A `SizePreset`'s name; "model": the size the model declares (128x256 for the embedded one).
+    public var size = SizePreset.modelsOwn.name
     public var guidance = 0.0
     public var batchCount = 1
     public var controlStrength = 0.8
@@ -136,7 +136,7 @@ extension AppState {
         seed = s.seed
         randomSeed = s.randomSeed
         steps = s.steps
-        if let index = SizePreset.all.firstIndex(where: { "\($0.width)x\($0.height)" == s.size }) { sizeIndex = index }
+        if let index = SizePreset.all.firstIndex(where: { $0.name == s.size }) { sizeIndex = index }
         guidance = s.guidance
         batchCount = s.batchCount
         controlStrength = s.controlStrength
@@ -152,7 +152,7 @@ extension AppState {
         s.seed = seed
         s.randomSeed = randomSeed
         s.steps = steps
-        s.size = "\(sizePreset.width)x\(sizePreset.height)"
+        s.size = sizePreset.name
         s.guidance = guidance
         s.batchCount = batchCount
         s.controlStrength = controlStrength

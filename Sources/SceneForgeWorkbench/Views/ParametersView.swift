@@ -11,7 +11,7 @@ enum ParametersView {
             (.model, "Model", state.model.isEmpty ? "(none: enter to type a model folder)" : state.model),
             (.seed, "Seed", "\(state.seed)  [\(seedFlags)]"),
             (.steps, "Steps", "\(state.steps)"),
-            (.size, "Size", "\(preset.width)x\(preset.height)  \(preset.label)"),
+            (.size, "Size", preset == .modelsOwn ? preset.label : "\(preset.name)  \(preset.label)"),
             (.guidance, "Guidance", String(format: "%.1f", state.guidance)),
             (.batch, "Batch count", "\(state.batchCount)"),
         ]
