@@ -21,9 +21,8 @@ extension Train {
             smoothed = smoothed.map { 0.98 * $0 + 0.02 * p.loss } ?? p.loss
             guard !quiet, p.step == p.totalSteps || Date().timeIntervalSince(lastPrint) > 2 else { return }
             lastPrint = Date()
-            let eta = Double(p.totalSteps - p.step) * p.elapsed / Double(max(p.step, 1))
             let line = String(format: "style_adapter %d/%d loss %.4f  %.1f samples/s  ETA %@", p.step, p.totalSteps,
-                              smoothed ?? p.loss, p.samplesPerSecond, ProgressBar.duration(eta))
+                              smoothed ?? p.loss, p.samplesPerSecond, ProgressBar.duration(p.remaining))
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
         }
         try trainer.run(maxSteps: maxSteps)

@@ -32,12 +32,42 @@ public enum OpenBLASCore {
 
     /// The kernels the loaded OpenBLAS runs (`openblas_get_corename`), or nil when the BLAS in use is not OpenBLAS.
     public static func loadedCoreName() -> String? {
+        LoadedOpenBLAS.call("openblas_get_corename") { (symbol: UnsafeMutableRawPointer) -> String? in
+            typealias CoreName = @convention(c) () -> UnsafePointer<CChar>?
+            return unsafeBitCast(symbol, to: CoreName.self)().map { String(cString: $0) }
+        }
+    }
+}
+
+/// The OpenBLAS libtorch loaded, reached by its exported functions (it is not linked to this program).
+public enum LoadedOpenBLAS {
+    /// Sets how many threads OpenBLAS's own pool runs each call with (`openblas_set_num_threads`); false when the
+    /// BLAS in use is not OpenBLAS. For work that is already spread over threads of its own (`TrainingConfig.workers`),
+    /// whose calls would otherwise contend for the one pool.
+    @discardableResult
+    public static func setThreadCount(_ count: Int) -> Bool {
+        call("openblas_set_num_threads") { (symbol: UnsafeMutableRawPointer) -> Bool? in
+            typealias SetThreads = @convention(c) (Int32) -> Void
+            unsafeBitCast(symbol, to: SetThreads.self)(Int32(max(1, count)))
+            return true
+        } ?? false
+    }
+
+    /// Threads of OpenBLAS's pool (`openblas_get_num_threads`); nil when the BLAS in use is not OpenBLAS.
+    public static func threadCount() -> Int? {
+        call("openblas_get_num_threads") { (symbol: UnsafeMutableRawPointer) -> Int? in
+            typealias GetThreads = @convention(c) () -> Int32
+            return Int(unsafeBitCast(symbol, to: GetThreads.self)())
+        }
+    }
+
+    /// `body` with the first loaded OpenBLAS's `name` symbol; nil when no loaded library has it.
+    static func call<T>(_ name: String, _ body: (UnsafeMutableRawPointer) -> T?) -> T? {
         for path in Torch.loadedBLASLibraries() where path.contains("openblas") {
             guard let handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD) else { continue }
             defer { dlclose(handle) }
-            guard let symbol = dlsym(handle, "openblas_get_corename") else { continue }
-            typealias CoreName = @convention(c) () -> UnsafePointer<CChar>?
-            if let name = unsafeBitCast(symbol, to: CoreName.self)() { return String(cString: name) }
+            guard let symbol = dlsym(handle, name), let value = body(symbol) else { continue }
+            return value
         }
         return nil
     }

@@ -39,6 +39,9 @@ struct FlowMatchObjective {
     /// Per-latent weights [B, 1, h, w] (1 + the stage's anomaly and colour emphasis, `LatentCache.emphasis`): the squared error
     /// is weighted by them and normalised by their mean, so the loss stays on the plain objective's scale.
     var emphasis: Tensor?
+    /// When these samples are a shard of a larger batch (`BatchShards`): the whole batch's mean emphasis, so that
+    /// the shards' losses, each weighted by its share of the batch, add up to the whole batch's.
+    var batchEmphasisMean: Tensor?
 
     static func shiftedSigma(_ u: Double, shift: Double) -> Double { shift * u / (1 + (shift - 1) * u) }
 
@@ -62,6 +65,6 @@ struct FlowMatchObjective {
         let target = try x0 - noise
         let squaredError = try (prediction - target).square()
         guard let weights = emphasis else { return try squaredError.mean() }
-        return try (squaredError * weights).mean() / weights.mean()
+        return try (squaredError * weights).mean() / (batchEmphasisMean ?? weights.mean())
     }
 }

@@ -12,6 +12,8 @@ public struct StyleAdapterProgress: Sendable {
     public let loss: Double
     public let samplesPerSecond: Double
     public let elapsed: TimeInterval
+    /// Time left at this run's pace (`TrainingProgress.remaining`).
+    public let remaining: TimeInterval
 }
 
 /// Trains a style adapter for a finished model folder (the base stays frozen and is never rewritten):
@@ -102,7 +104,8 @@ public final class StyleAdapterTrainer {
             taken += 1
             let elapsed = Date().timeIntervalSince(start)
             onProgress(StyleAdapterProgress(step: step, totalSteps: total, loss: try loss.item(),
-                                            samplesPerSecond: Double(taken * config.batchSize) / max(elapsed, 1e-9), elapsed: elapsed))
+                                            samplesPerSecond: Double(taken * config.batchSize) / max(elapsed, 1e-9), elapsed: elapsed,
+                                            remaining: TrainingProgress.remaining(elapsed: elapsed, stepsDone: taken, stepsLeft: total - step)))
             if config.checkpointInterval > 0, step % config.checkpointInterval == 0 { try saveCheckpoint() }
         }
         try saveCheckpoint()

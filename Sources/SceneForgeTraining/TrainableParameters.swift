@@ -31,8 +31,15 @@ public final class TrainableParameters {
     /// Returns the gradient norm before clipping.
     @discardableResult
     public func update(loss: Tensor) throws -> Double {
+        try update { try loss.backward() }
+    }
+
+    /// The same, with the gradients filled by `backward`, which may run several backward passes (one per batch
+    /// shard, `BatchShards`) that accumulate.
+    @discardableResult
+    public func update(backward: () throws -> Void) throws -> Double {
         try optimizer.zeroGrad()
-        try loss.backward()
+        try backward()
         let norm = try clipGradientNorm(tensors, maxNorm: gradClip)
         try optimizer.step()
         // Warm-up (as diffusers' EMAModel): early on the average follows the weights closely.

@@ -20,6 +20,13 @@ public struct TrainingProgress: Sendable {
     public let loss: Double
     public let samplesPerSecond: Double
     public let elapsed: TimeInterval
+    /// The stage's time left at this run's pace (a resumed run's `elapsed` counts its own steps only).
+    public let remaining: TimeInterval
+
+    /// `stepsLeft` at the pace of `stepsDone` in `elapsed` seconds.
+    public static func remaining(elapsed: TimeInterval, stepsDone: Int, stepsLeft: Int) -> TimeInterval {
+        elapsed / Double(max(stepsDone, 1)) * Double(max(stepsLeft, 0))
+    }
 }
 
 /// Trains the small model: AdamW, global gradient clipping, EMA, periodic checkpoints (bit-identical
@@ -107,6 +114,19 @@ public final class Trainer {
     /// Trains until both stages are done, or `maxSteps` optimiser steps were taken in this call; writes
     /// a checkpoint at every interval and when it stops.
     public func run(maxSteps: Int? = nil) throws {
+        guard workerCount > 1 else { return try runSteps(maxSteps: maxSteps) }
+        // The workers are the parallelism: each op runs on its worker's thread alone (until the run returns).
+        let (threads, blasThreads) = (try Torch.threadCount(), LoadedOpenBLAS.threadCount())
+        try Torch.setThreadCount(1)
+        LoadedOpenBLAS.setThreadCount(1)
+        defer {
+            try? Torch.setThreadCount(threads)
+            if let blasThreads { LoadedOpenBLAS.setThreadCount(blasThreads) }
+        }
+        try runSteps(maxSteps: maxSteps)
+    }
+
+    private func runSteps(maxSteps: Int?) throws {
         var taken = 0
         while stage != .done {
             if parameters == nil { parameters = try startParameters(for: stage) }
@@ -121,15 +141,15 @@ public final class Trainer {
                     try saveCheckpoint()
                     return
                 }
-                let loss = try stepLoss(step: stageStep)
-                try p.update(loss: loss)
+                var loss = 0.0
+                try p.update { loss = try backwardStep(step: stageStep) }
                 stageStep += 1
                 taken += 1
                 stepsThisCall += 1
                 let elapsed = Date().timeIntervalSince(start)
-                onProgress(TrainingProgress(stage: stage, step: stageStep, totalSteps: total, loss: try loss.item(),
-                                            samplesPerSecond: Double(stepsThisCall * config.batchSize) / max(elapsed, 1e-9),
-                                            elapsed: elapsed))
+                onProgress(TrainingProgress(stage: stage, step: stageStep, totalSteps: total, loss: loss,
+                                            samplesPerSecond: Double(stepsThisCall * config.batchSize) / max(elapsed, 1e-9), elapsed: elapsed,
+                                            remaining: TrainingProgress.remaining(elapsed: elapsed, stepsDone: stepsThisCall, stepsLeft: total - stageStep)))
                 if config.checkpointInterval > 0, stageStep % config.checkpointInterval == 0 { try saveCheckpoint() }
                 if config.sampleInterval > 0, stageStep % config.sampleInterval == 0 { try preview() }
             }
@@ -138,10 +158,28 @@ public final class Trainer {
         try saveCheckpoint()
     }
 
+    /// Batch shards per step: `config.workers` on the CPU, one on a GPU.
+    var workerCount: Int { config.parsedDevice == .cpu ? config.workers : 1 }
+
+    /// Back-propagates step `step`'s loss, its batch split between `workerCount` threads (`BatchShards`); returns the loss.
+    func backwardStep(step: Int) throws -> Double {
+        let shards = BatchShards.ranges(batch: config.batchSize, workers: workerCount)
+        return try BatchShards.run(shards) { shard in
+            // libtorch's thread count is per thread under OpenMP, and a pooled thread keeps the count it first ran
+            // ops with: set it here, or a shard's reductions could split differently from run to run.
+            if shards.count > 1, try Torch.threadCount() != 1 { try Torch.setThreadCount(1) }
+            let loss = try stepLoss(step: step, shard: shard)
+            try loss.backward()
+            return try loss.item()
+        }.reduce(0, +)
+    }
+
     /// The loss of stage step `step`; its randomness (batch, noise, σ) depends only on the seed, the
     /// stage and the step, which is what makes a resumed run identical to an uninterrupted one.
     /// `stage` and `withControl` let tests evaluate the same step's stream with or without the ControlNet.
-    func stepLoss(step: Int, stage: TrainingStage? = nil, withControl: Bool? = nil) throws -> Tensor {
+    /// With `shard`, the loss of those samples of the batch, weighted by their share of it: the shards' losses add
+    /// up to the whole batch's (every shard draws the whole batch's randomness and keeps its own part).
+    func stepLoss(step: Int, stage: TrainingStage? = nil, withControl: Bool? = nil, shard: Range<Int>? = nil) throws -> Tensor {
         let stage = stage ?? self.stage
         let streamIndex = UInt64((TrainingStage.allCases.firstIndex(of: stage) ?? 0) + 1) << 40 | UInt64(step)
         let streamSeed = SeededRandom.derive(config.seed, streamIndex)
@@ -149,6 +187,11 @@ public final class Trainer {
         let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
         let generator = try Generator(seed: streamSeed)
         let device = config.parsedDevice
+        let part = shard ?? 0..<indices.count
+        let isWhole = part == 0..<indices.count
+        // The shard's rows of a batch tensor, and its loss weighted by its share of the batch.
+        func rows(_ t: Tensor) throws -> Tensor { isWhole ? t : try t.narrow(dim: 0, start: part.lowerBound, length: part.count) }
+        func weighted(_ loss: Tensor) throws -> Tensor { isWhole ? loss : try loss * (Double(part.count) / Double(indices.count)) }
         switch stage {
         case .vae:
             let crop = config.vae.crop
@@ -162,8 +205,8 @@ public final class Trainer {
             let scale = model.vae.config.scaleFactor
             let latentShape = [indices.count, model.vae.config.latentChannels, images.shape[2] / scale, images.shape[3] / scale]
             let noise = try Tensor.randn(latentShape, generator: generator).to(device)
-            return try AutoencoderObjective(vae: model.vae, klWeight: config.vae.klWeight, l1Weight: config.vae.l1Weight)
-                .loss(images: images.to(device), noise: noise)
+            return try weighted(AutoencoderObjective(vae: model.vae, klWeight: config.vae.klWeight, l1Weight: config.vae.l1Weight)
+                .loss(images: rows(images.to(device)), noise: rows(noise)))
         case .transformer, .controlnet, .done:
             let cache = try latentCache()
             let latents = try Tensor.stack(indices.map { cache.latents[$0] }, dim: 0)
@@ -171,7 +214,7 @@ public final class Trainer {
             let uniforms = try Tensor.rand([indices.count], generator: generator).floats().map(Double.init)
             var objective = FlowMatchObjective(transformer: model.transformer, shift: model.shift, dtype: config.parsedDType)
             if withControl ?? (stage == .controlnet), let net = model.controlNet {
-                objective.control = (net, try indices.map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
+                objective.control = (net, try indices[part].map { try cache.control(of: $0) }, config.controlnet.conditioningScale)
             }
             // The anomaly boxes (and their per-screen normalisation) weigh in the ControlNet stage only; colour in
             // whichever stage asks for it.
@@ -181,15 +224,19 @@ public final class Trainer {
             case .transformer: (0.0, config.transformer.colourWeight, 0.0, false)
             case .vae, .done: (0.0, 0.0, 0.0, false)
             }
-            objective.emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight,
-                                                    screenShare: screenShare, liftsOnly: liftsOnly)?.to(device)
+            if let emphasis = try cache.emphasis(of: indices, anomalyWeight: anomalyWeight, colourWeight: colourWeight,
+                                                 screenShare: screenShare, liftsOnly: liftsOnly)?.to(device) {
+                objective.emphasis = try rows(emphasis)
+                if !isWhole { objective.batchEmphasisMean = try emphasis.mean() }
+            }
             var captions = indices.map { cache.captions[$0] }
             let dropout = stage == .transformer ? config.transformer.captionDropout
                 : stage == .controlnet ? config.controlnet.captionDropout : 0
             if dropout > 0, let empty = cache.emptyCaption {
                 captions = captions.map { picker.uniform(0...1) < dropout ? empty : $0 }
             }
-            return try objective.loss(latents: latents, captions: captions, uniforms: uniforms, noise: noise)
+            return try weighted(objective.loss(latents: rows(latents), captions: Array(captions[part]),
+                                               uniforms: Array(uniforms[part]), noise: rows(noise)))
         }
     }
 

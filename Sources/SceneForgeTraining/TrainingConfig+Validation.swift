@@ -15,6 +15,7 @@ extension TrainingConfig {
             guard value > 0, value.isFinite else { throw fail(field, "must be a positive number (got \(value))") }
         }
         try positive(batchSize, "batch_size")
+        try positive(workers, "workers")
         guard (0..<1).contains(emaDecay) else { throw fail("ema_decay", "must be in [0, 1) (got \(emaDecay))") }
         try positive(gradClip, "grad_clip")
         guard weightDecay >= 0 else { throw fail("weight_decay", "must not be negative (got \(weightDecay))") }

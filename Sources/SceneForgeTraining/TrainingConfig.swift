@@ -32,6 +32,11 @@ public struct TrainingConfig: Equatable, Sendable {
     public var sampleInterval = 0
     /// A diffusers folder to fine-tune from instead of training from scratch (its sizes win).
     public var initFrom: String?
+    /// CPU only: threads that each take a share of every batch through a whole forward and backward pass, with
+    /// libtorch's and OpenBLAS's own thread pools at one thread each. At the small model's sizes the pools barely
+    /// speed an op up, so on 2 cores 2 workers train about twice as fast (docs/benchmarks.md). The gradients are
+    /// the whole batch's either way; with 1 or 2 workers runs are bit-for-bit repeatable. On CUDA: 1.
+    public var workers = 1
 
     public init() {}
 

@@ -21,6 +21,7 @@ struct ConfigReader {
         c.checkpointInterval = try top.int("checkpoint_interval") ?? c.checkpointInterval
         c.sampleInterval = try top.int("sample_interval") ?? c.sampleInterval
         c.initFrom = try top.string("init_from")
+        c.workers = try top.int("workers") ?? c.workers
 
         if var s = try top.section("vae") {
             c.vae.steps = try s.int("steps") ?? c.vae.steps

@@ -32,7 +32,12 @@ struct ResumeTests {
         try first.run(maxSteps: 3)  // stops inside the VAE stage
         #expect(first.stage == .vae && first.stageStep == 3)
         let second = try Trainer(resumingFrom: first.checkpointURL, config: config, data: data, output: splitFolder)
+        var firstProgress: TrainingProgress?
+        second.onProgress = { p in firstProgress = firstProgress ?? p }
         try second.run(maxSteps: 7)  // finishes the VAE stage, stops inside the transformer stage
+        // The time left is at this run's pace: one step taken here, not the four the stage has done.
+        let afterResume = try #require(firstProgress)
+        #expect(afterResume.step == 4 && abs(afterResume.remaining - afterResume.elapsed * Double(afterResume.totalSteps - 4)) < 1e-9)
         #expect(second.stage == .transformer && second.stageStep == 4)
         let third = try Trainer(resumingFrom: second.checkpointURL, config: config, data: data, output: splitFolder)
         try third.run()
