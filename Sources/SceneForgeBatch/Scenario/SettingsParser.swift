@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeModels
 import SceneForgeScenes
 
 /// Reads the generation settings shared by `[defaults]` and `[[scenes]]`, checking each value
@@ -9,9 +10,8 @@ enum SettingsParser {
         "control_scale", "control_start", "control_end", "init", "strength", "mask", "paste_back", "feather", "fit_steps",
         "language", "seeds", "count",
     ] + GuidanceOptions.fields)
-    static let maximumSide = 4096
-    /// Z-Image needs sides divisible by 2 × its VAE factor (8).
-    static let sideMultiple = 16
+    static let maximumSide = ModelImageSize.sides.upperBound
+    static let sideMultiple = ModelImageSize.sideMultiple
 
     static func parse(_ table: TableReader, baseDirectory: String) throws -> ScenarioSettings {
         var s = ScenarioSettings()

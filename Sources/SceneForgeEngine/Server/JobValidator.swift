@@ -10,7 +10,7 @@ struct JobValidator {
     /// The size of a job that names none, by model (the loader's `defaultSize`).
     var defaultSize: (String) -> (width: Int, height: Int) = { _ in ModelImageSize.zImageDefault }
 
-    static let sizeRange = 16...4096
+    static let sizeRange = ModelImageSize.sides
     static let stepRange = 1...1000
     static let previewSizeRange = 8...512
     static let maximumPromptLength = 1 << 16
@@ -22,8 +22,8 @@ struct JobValidator {
         }
         let model = spec.model ?? defaultModel
         let modelSize = spec.width == nil || spec.height == nil ? defaultSize(model) : ModelImageSize.zImageDefault
-        let width = try check("job.width", spec.width ?? modelSize.width, in: Self.sizeRange, multipleOf: 16)
-        let height = try check("job.height", spec.height ?? modelSize.height, in: Self.sizeRange, multipleOf: 16)
+        let width = try check("job.width", spec.width ?? modelSize.width, in: Self.sizeRange, multipleOf: ModelImageSize.sideMultiple)
+        let height = try check("job.height", spec.height ?? modelSize.height, in: Self.sizeRange, multipleOf: ModelImageSize.sideMultiple)
         let steps = try check("job.steps", spec.steps ?? 8, in: Self.stepRange)
         let guidance = spec.guidance ?? 0
         guard guidance.isFinite, (0...100).contains(guidance) else { throw invalid("job.guidance", "must be in 0...100 (got \(guidance))") }

@@ -5,6 +5,10 @@ import Foundation
 public enum ModelImageSize {
     /// diffusers' `ZImagePipeline` default, for the published Z-Image models, whose configs declare no size.
     public static let zImageDefault = (width: 1024, height: 1024)
+    /// The sides a request may ask for (the engine's jobs, scenario scenes): Z-Image needs multiples of 2 × its VAE
+    /// factor (8).
+    public static let sides = 16...4096
+    public static let sideMultiple = 16
 
     /// The size the folder's transformer says it was trained at (`sample_size` × the VAE's scale factor, in
     /// pixels), or nil when its configs give none or cannot be read (loading the model reports that properly), or
@@ -15,7 +19,7 @@ public enum ModelImageSize {
               let vae = try? AutoencoderKLConfig.load(contentsOf: folder.appendingPathComponent("vae/config.json"))
         else { return nil }
         let size = (width: latents.width * vae.scaleFactor, height: latents.height * vae.scaleFactor)
-        let usable = [size.width, size.height].allSatisfy { (16...4096).contains($0) && $0 % 16 == 0 }
+        let usable = [size.width, size.height].allSatisfy { sides.contains($0) && $0 % sideMultiple == 0 }
         return usable ? size : nil
     }
 
