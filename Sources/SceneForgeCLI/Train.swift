@@ -37,8 +37,8 @@ struct Train: ParsableCommand {
     private func train() throws {
         var settings = try config.map { try TrainingConfig.load(contentsOf: URL(fileURLWithPath: $0)) } ?? TrainingConfig()
         if let workers {
-            guard workers > 0 else { throw ValidationError("--workers must be positive (got \(workers))") }
             settings.workers = workers
+            try settings.validate(file: "--workers")
         }
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive (got \(maxSteps))") }
         let outputURL = URL(fileURLWithPath: output)

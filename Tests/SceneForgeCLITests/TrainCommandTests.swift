@@ -69,5 +69,8 @@ struct TrainCommandTests {
         let resume = try CommandRunner.run(["train", "--output", folder.appendingPathComponent("none").path, "--resume"])
         #expect(resume.status != 0)
         #expect(resume.stderr.contains("no checkpoint"), "\(resume.stderr)")
+        let workers = try CommandRunner.run(["train", "--output", folder.appendingPathComponent("run").path, "--workers", "0"])
+        #expect(workers.status == 1)
+        #expect(workers.stderr.contains("--workers: field 'workers' must be positive (got 0)"), "\(workers.stderr)")
     }
 }

@@ -23,8 +23,11 @@ public struct SizePreset: Equatable, Sendable {
     ]
 
     /// How settings files name it: "WxH", or "model" for the model's own size.
-    public var name: String {
-        guard let width, let height else { return "model" }
+    public var name: String { Self.dimensions(width: width, height: height) ?? "model" }
+
+    /// "WxH" for a job's requested size; nil when it names none (the model's own).
+    public static func dimensions(width: Int?, height: Int?) -> String? {
+        guard let width, let height else { return nil }
         return "\(width)x\(height)"
     }
 }

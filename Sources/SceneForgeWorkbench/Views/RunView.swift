@@ -43,7 +43,7 @@ enum RunView {
             : String(format: "%.2f s/step   elapsed %@   ETA %@", job.secondsPerStep, Gauge.seconds(job.elapsed), Gauge.seconds(job.eta))
         screen.put(timing, x: inner.x, y: inner.y + 1, style: context.theme[.normal], maxX: inner.maxX)
         let layout = job.request.layoutID.map { "layout \($0)  " } ?? ""
-        let size = job.request.width.flatMap { w in job.request.height.map { "\(w)x\($0)" } } ?? "model's size"
+        let size = SizePreset.dimensions(width: job.request.width, height: job.request.height) ?? "model's size"
         screen.put(CellWidth.truncate("\(job.id)  seed \(job.request.seed)  \(size)  \(layout)\(job.request.prompt)", to: inner.width),
                    x: inner.x, y: inner.y + 2, style: context.theme[.muted], maxX: inner.maxX)
     }
