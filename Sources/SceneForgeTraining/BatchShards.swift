@@ -1,4 +1,5 @@
 import Foundation
+import SceneForgeTorch
 
 /// Splits each training batch between worker threads (`TrainingConfig.workers`): every worker runs its shard's
 /// forward and backward pass, the gradients meet in the parameters' `.grad` (libtorch accumulates them under a lock),
@@ -25,6 +26,41 @@ enum BatchShards {
             results.set(k, Result { try work(shards[k]) })
         }
         return try results.values.map { try ($0 ?? .failure(TrainingError("a batch shard did not run"))).get() }
+    }
+
+    /// Runs a training loop with `workers` shards per batch: libtorch's and OpenBLAS's pools at one thread while it
+    /// runs (the workers are the parallelism; at the small model's sizes the pools barely speed an op up), given back
+    /// afterwards. With one worker the pools are left as they are.
+    static func withWorkers<T>(_ workers: Int, _ body: () throws -> T) throws -> T {
+        guard workers > 1 else { return try body() }
+        let (threads, blasThreads) = (try Torch.threadCount(), LoadedOpenBLAS.threadCount())
+        try Torch.setThreadCount(1)
+        LoadedOpenBLAS.setThreadCount(1)
+        defer {
+            try? Torch.setThreadCount(threads)
+            if let blasThreads { LoadedOpenBLAS.setThreadCount(blasThreads) }
+        }
+        return try body()
+    }
+
+    /// Back-propagates a batch of `batch` samples split between `workers` threads: `loss` gives a shard's loss,
+    /// already weighted by its share of the batch. Returns the batch's loss (the shards' sum).
+    static func backward(batch: Int, workers: Int, loss: (Range<Int>) throws -> Tensor) throws -> Double {
+        let shards = ranges(batch: batch, workers: workers)
+        return try run(shards) { shard in
+            // libtorch's thread count is per thread under OpenMP, and a pooled thread keeps the count it first ran
+            // ops with: set it here, or a shard's reductions could split differently from run to run.
+            if shards.count > 1, try Torch.threadCount() != 1 { try Torch.setThreadCount(1) }
+            let shardLoss = try loss(shard)
+            try shardLoss.backward()
+            return try shardLoss.item()
+        }.reduce(0, +)
+    }
+
+    /// The shard's loss weighted by its share of a batch of `batch` samples, so that the shards' losses (and
+    /// gradients) add up to the batch mean's.
+    static func weighted(_ loss: Tensor, shard: Range<Int>, batch: Int) throws -> Tensor {
+        shard.count == batch ? loss : try loss * (Double(shard.count) / Double(batch))
     }
 
     private final class Results<T>: @unchecked Sendable {

@@ -92,18 +92,25 @@ public final class StyleAdapterTrainer {
     public static func checkpointURL(_ output: URL) -> URL { output.appendingPathComponent("checkpoints/style_adapter.safetensors") }
 
     /// Trains until `style_adapter.steps`, or `maxSteps` steps in this call; checkpoints at every interval and when it stops.
+    /// Each batch is split between `workers` threads as in the base stages (`BatchShards`).
     public func run(maxSteps: Int? = nil) throws {
+        try BatchShards.withWorkers(config.workerCount) { try runSteps(maxSteps: maxSteps) }
+    }
+
+    private func runSteps(maxSteps: Int?) throws {
         let total = config.styleAdapter.steps
         let start = Date()
         var taken = 0
         while step < total {
             if let maxSteps, taken >= maxSteps { break }
-            let loss = try stepLoss(step: step)
-            try parameters.update(loss: loss)
+            var loss = 0.0
+            try parameters.update {
+                loss = try BatchShards.backward(batch: config.batchSize, workers: config.workerCount) { try stepLoss(step: step, shard: $0) }
+            }
             step += 1
             taken += 1
             let elapsed = Date().timeIntervalSince(start)
-            onProgress(StyleAdapterProgress(step: step, totalSteps: total, loss: try loss.item(),
+            onProgress(StyleAdapterProgress(step: step, totalSteps: total, loss: loss,
                                             samplesPerSecond: Double(taken * config.batchSize) / max(elapsed, 1e-9), elapsed: elapsed,
                                             remaining: TrainingProgress.remaining(elapsed: elapsed, stepsDone: taken, stepsLeft: total - step)))
             if config.checkpointInterval > 0, step % config.checkpointInterval == 0 { try saveCheckpoint() }
@@ -113,21 +120,27 @@ public final class StyleAdapterTrainer {
 
     public var isDone: Bool { step >= config.styleAdapter.steps }
 
-    /// The loss of step `step`; its randomness depends only on (seed, step), as the base stages'.
-    func stepLoss(step: Int) throws -> Tensor {
+    /// The loss of step `step`; its randomness depends only on (seed, step), as the base stages'. With `shard`, the
+    /// loss of those samples of the batch weighted by their share of it (every shard draws the whole batch's
+    /// randomness and keeps its part), so the shards' losses add up to the batch's.
+    func stepLoss(step: Int, shard: Range<Int>? = nil) throws -> Tensor {
         let streamSeed = SeededRandom.derive(config.seed, UInt64(3) << 40 | UInt64(step))
         var picker = SeededRandom(seed: streamSeed)
-        let indices = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
+        let batch = (0..<config.batchSize).map { _ in Int.random(in: 0..<data.samples.count, using: &picker) }
         let generator = try Generator(seed: streamSeed)
+        let part = shard ?? 0..<batch.count
+        let indices = Array(batch[part])
         let x0 = try Tensor.stack(indices.map { latents[$0] }, dim: 0)
-        let noise = try Tensor.randn(x0.shape, generator: generator).to(x0.device)
-        let uniforms = try Tensor.rand([indices.count], generator: generator).floats().map(Double.init)
+        let batchNoise = try Tensor.randn([batch.count] + x0.shape.dropFirst(), generator: generator).to(x0.device)
+        let batchUniforms = try Tensor.rand([batch.count], generator: generator).floats().map(Double.init)
         let objective = StyleAdapterObjective(transformer: pipeline.transformer, adapter: adapter, shift: pipeline.schedulerConfig.shift,
                                               scale: config.styleAdapter.scale, dtype: config.parsedDType,
                                               distillWeight: config.styleAdapter.distillWeight)
-        return try objective.loss(latents: x0, references: Tensor.stack(indices.map { referenceInputs[$0] }, dim: 0),
-                                  captions: indices.map { captions[$0] }, teacherCaptions: teacherCaptions.map { t in indices.map { t[$0] } },
-                                  uniforms: uniforms, noise: noise)
+        let loss = try objective.loss(latents: x0, references: Tensor.stack(indices.map { referenceInputs[$0] }, dim: 0),
+                                      captions: indices.map { captions[$0] }, teacherCaptions: teacherCaptions.map { t in indices.map { t[$0] } },
+                                      uniforms: Array(batchUniforms[part]),
+                                      noise: batchNoise.narrow(dim: 0, start: part.lowerBound, length: part.count))
+        return try BatchShards.weighted(loss, shard: part, batch: batch.count)
     }
 
     // MARK: - Checkpoint and export

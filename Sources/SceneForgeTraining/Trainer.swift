@@ -114,16 +114,7 @@ public final class Trainer {
     /// Trains until both stages are done, or `maxSteps` optimiser steps were taken in this call; writes
     /// a checkpoint at every interval and when it stops.
     public func run(maxSteps: Int? = nil) throws {
-        guard workerCount > 1 else { return try runSteps(maxSteps: maxSteps) }
-        // The workers are the parallelism: each op runs on its worker's thread alone (until the run returns).
-        let (threads, blasThreads) = (try Torch.threadCount(), LoadedOpenBLAS.threadCount())
-        try Torch.setThreadCount(1)
-        LoadedOpenBLAS.setThreadCount(1)
-        defer {
-            try? Torch.setThreadCount(threads)
-            if let blasThreads { LoadedOpenBLAS.setThreadCount(blasThreads) }
-        }
-        try runSteps(maxSteps: maxSteps)
+        try BatchShards.withWorkers(config.workerCount) { try runSteps(maxSteps: maxSteps) }
     }
 
     private func runSteps(maxSteps: Int?) throws {
@@ -158,20 +149,10 @@ public final class Trainer {
         try saveCheckpoint()
     }
 
-    /// Batch shards per step: `config.workers` on the CPU, one on a GPU.
-    var workerCount: Int { config.parsedDevice == .cpu ? config.workers : 1 }
-
-    /// Back-propagates step `step`'s loss, its batch split between `workerCount` threads (`BatchShards`); returns the loss.
+    /// Back-propagates step `step`'s loss, its batch split between `config.workerCount` threads (`BatchShards`);
+    /// returns the loss.
     func backwardStep(step: Int) throws -> Double {
-        let shards = BatchShards.ranges(batch: config.batchSize, workers: workerCount)
-        return try BatchShards.run(shards) { shard in
-            // libtorch's thread count is per thread under OpenMP, and a pooled thread keeps the count it first ran
-            // ops with: set it here, or a shard's reductions could split differently from run to run.
-            if shards.count > 1, try Torch.threadCount() != 1 { try Torch.setThreadCount(1) }
-            let loss = try stepLoss(step: step, shard: shard)
-            try loss.backward()
-            return try loss.item()
-        }.reduce(0, +)
+        try BatchShards.backward(batch: config.batchSize, workers: config.workerCount) { try stepLoss(step: step, shard: $0) }
     }
 
     /// The loss of stage step `step`; its randomness (batch, noise, σ) depends only on the seed, the
@@ -191,7 +172,7 @@ public final class Trainer {
         let isWhole = part == 0..<indices.count
         // The shard's rows of a batch tensor, and its loss weighted by its share of the batch.
         func rows(_ t: Tensor) throws -> Tensor { isWhole ? t : try t.narrow(dim: 0, start: part.lowerBound, length: part.count) }
-        func weighted(_ loss: Tensor) throws -> Tensor { isWhole ? loss : try loss * (Double(part.count) / Double(indices.count)) }
+        func weighted(_ loss: Tensor) throws -> Tensor { try BatchShards.weighted(loss, shard: part, batch: indices.count) }
         switch stage {
         case .vae:
             let crop = config.vae.crop

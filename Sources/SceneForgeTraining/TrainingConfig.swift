@@ -161,6 +161,8 @@ public struct TrainingConfig: Equatable, Sendable {
 
     public var parsedDType: DType { DType(name: dtype) ?? .float32 }
     public var parsedDevice: Device { Device(name: device) ?? .cpu }
+    /// Batch shards per step (`BatchShards`): `workers` on the CPU, one on a GPU.
+    public var workerCount: Int { parsedDevice == .cpu ? workers : 1 }
 }
 
 /// A configuration file that cannot be used: names the file, the field and the problem.

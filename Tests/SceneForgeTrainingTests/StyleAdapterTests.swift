@@ -201,4 +201,38 @@ struct StyleAdapterTests {
             #expect(both > flowMatch, "step \(step): \(both) is not above the flow-matching loss \(flowMatch)")
         }
     }
+
+    /// `workers` in the adapter's stage: the shards' weighted losses (flow matching and distillation) add up to the
+    /// batch's, and two workers train the adapter as one does.
+    @Test func workersSplitTheAdaptersBatches() throws {
+        var config = Self.adapterConfig(steps: 6)
+        (config.batchSize, config.styleAdapter.distillWeight, config.styleAdapter.colourInput) = (5, 2, true)
+        let probe = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: config, output: TrainingSupport.temporaryFolder("style-shards"))
+        try withNoGrad {
+            for step in [0, 3] {
+                let whole = try probe.stepLoss(step: step).item()
+                for workers in [2, 3] {
+                    let parts = try BatchShards.ranges(batch: config.batchSize, workers: workers).map { try probe.stepLoss(step: step, shard: $0).item() }
+                    #expect(abs(parts.reduce(0, +) - whole) <= 1e-5 * whole, "step \(step), \(workers) shards: \(parts) against \(whole)")
+                }
+            }
+        }
+        let threadsBefore = try Torch.threadCount()
+        func trainedWeights(workers: Int) throws -> [[Float]] {
+            var c = config
+            c.workers = workers
+            let trainer = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: c, output: TrainingSupport.temporaryFolder("style-workers"))
+            defer { try? FileManager.default.removeItem(at: trainer.output) }
+            try trainer.run()
+            return try trainer.parameters.tensors.map { try $0.detach().to(.float32).floats() }
+        }
+        let (one, two) = (try trainedWeights(workers: 1), try trainedWeights(workers: 2))
+        #expect(try Torch.threadCount() == threadsBefore, "the run must give libtorch its thread count back")
+        #expect(one.count == two.count && !one.isEmpty)
+        let worst = zip(one, two).map { a, b in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+        let moved = zip(one, try probe.parameters.tensors.map { try $0.detach().to(.float32).floats() })
+            .map { a, b in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+        #expect(moved > 1e-3, "6 steps should move the adapter (largest change \(moved))")
+        #expect(worst < 1e-4, "largest adapter weight difference between 1 and 2 workers: \(worst)")
+    }
 }
