@@ -57,6 +57,11 @@ enum BatchShards {
         }.reduce(0, +)
     }
 
+    /// The shard's rows of a batch tensor (dimension 0); the tensor itself when the shard is the whole batch.
+    static func rows(_ t: Tensor, shard: Range<Int>) throws -> Tensor {
+        shard == 0..<t.size(0) ? t : try t.narrow(dim: 0, start: shard.lowerBound, length: shard.count)
+    }
+
     /// The shard's loss weighted by its share of a batch of `batch` samples, so that the shards' losses (and
     /// gradients) add up to the batch mean's.
     static func weighted(_ loss: Tensor, shard: Range<Int>, batch: Int) throws -> Tensor {

@@ -139,7 +139,7 @@ public final class StyleAdapterTrainer {
         let loss = try objective.loss(latents: x0, references: Tensor.stack(indices.map { referenceInputs[$0] }, dim: 0),
                                       captions: indices.map { captions[$0] }, teacherCaptions: teacherCaptions.map { t in indices.map { t[$0] } },
                                       uniforms: Array(batchUniforms[part]),
-                                      noise: batchNoise.narrow(dim: 0, start: part.lowerBound, length: part.count))
+                                      noise: BatchShards.rows(batchNoise, shard: part))
         return try BatchShards.weighted(loss, shard: part, batch: batch.count)
     }
 

@@ -171,7 +171,7 @@ public final class Trainer {
         let part = shard ?? 0..<indices.count
         let isWhole = part == 0..<indices.count
         // The shard's rows of a batch tensor, and its loss weighted by its share of the batch.
-        func rows(_ t: Tensor) throws -> Tensor { isWhole ? t : try t.narrow(dim: 0, start: part.lowerBound, length: part.count) }
+        func rows(_ t: Tensor) throws -> Tensor { try BatchShards.rows(t, shard: part) }
         func weighted(_ loss: Tensor) throws -> Tensor { try BatchShards.weighted(loss, shard: part, batch: indices.count) }
         switch stage {
         case .vae:

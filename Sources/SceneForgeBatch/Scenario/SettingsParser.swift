@@ -66,7 +66,7 @@ enum SettingsParser {
     }
 
     private static func side(_ table: TableReader, _ key: String) throws -> Int? {
-        guard let value = try table.optionalInt(key, in: sideMultiple...maximumSide) else { return nil }
+        guard let value = try table.optionalInt(key, in: ModelImageSize.sides) else { return nil }
         guard value % sideMultiple == 0 else { throw table.error(key, "\(value) is not a multiple of \(sideMultiple)") }
         return value
     }
