@@ -37,6 +37,9 @@ struct Eval: AsyncParsableCommand {
     var cfgNormalization = 0.0
     @Option(name: .customLong("style-guidance"), help: "Bar (c)'s style guidance (as generate's; default: the adapter's own).")
     var styleGuidance: Double?
+    @Flag(name: .customLong("unstyled-negative"),
+          help: "With --guidance: the negative prompt is the caption without its app style, so guidance pushes along the style words only.")
+    var unstyledNegative = false
     @Flag(name: .customLong("control-prompt-only"), help: "With --guidance: give the ControlNet's hints to the prompt's branch only (as generate's).")
     var controlPromptOnly = false
     @Option(help: "Seeds per layout (fixed: 1...N); at least 2, for diversity.") var seeds = 4
@@ -71,6 +74,9 @@ struct Eval: AsyncParsableCommand {
         }
         guard images == nil || (model == nil && controlnet == nil) else {
             throw ValidationError("--images measures images already made; --model and --controlnet are for generating new ones")
+        }
+        guard !unstyledNegative || guidance > 0 else {
+            throw ValidationError("--unstyled-negative needs --guidance above 0 (the negative prompt is read only by guidance)")
         }
         guard seeds >= 2 else { throw ValidationError("--seeds must be at least 2 (diversity compares seeds), got \(seeds)") }
         guard firstSeed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--first-seed \(firstSeed) leaves no room for \(seeds) seeds") }
@@ -117,9 +123,10 @@ struct Eval: AsyncParsableCommand {
         for layout in chosen {
             let style = Self.style(for: layout, catalog: catalog)
             let prompt = TrainingPrompts.prompt(for: layout, style: style, catalog: catalog, chinese: false)
+            let negative = unstyledNegative ? TrainingPrompts.prompt(for: layout, catalog: catalog, chinese: false) : ""
             var group: [RGBAImage] = []
             for seed in seedRange {
-                let result = try generate(generator, prompt: prompt, layout: layout, seed: seed, dtype: computeType, device: target,
+                let result = try generate(generator, prompt: prompt, negativePrompt: negative, layout: layout, seed: seed, dtype: computeType, device: target,
                                           guidingControlNet: guidingControlNet)
                 let image = result.image
                 if let saveImages {
@@ -177,7 +184,7 @@ struct Eval: AsyncParsableCommand {
         }
     }
 
-    private func generate(_ generator: ImageGenerator, prompt: String, layout: Layout, seed: UInt64, dtype: DType,
+    private func generate(_ generator: ImageGenerator, prompt: String, negativePrompt: String, layout: Layout, seed: UInt64, dtype: DType,
                           device: Device, guidingControlNet: String?) throws -> GenerationResult {
         var extras = guidanceExtras
         if let guidingControlNet {
@@ -188,7 +195,7 @@ struct Eval: AsyncParsableCommand {
             if controlEnd != 1 { extras["control_end"] = .double(controlEnd) }
             if controlPromptOnly { extras["control_on_negative"] = .bool(false) }
         }
-        let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, width: width, height: height, steps: steps,
+        let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, negativePrompt: negativePrompt, width: width, height: height, steps: steps,
                                 guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)
         return try generator.generate(job) { _, _ in true }
     }

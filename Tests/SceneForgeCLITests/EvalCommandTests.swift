@@ -74,6 +74,20 @@ struct EvalCommandTests {
         #expect(result.stdout.contains("no ControlNet: layout adherence is measured from the prompt alone"))
     }
 
+    @Test func unstyledNegativeGuidesAlongTheStyleWords() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["eval", "--model", model, "--layouts", "toast", "--seeds", "2", "--no-control",
+                                            "--guidance", "1.5", "--unstyled-negative", "--save-images", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The negative prompt is the image's own caption without its app style's description.
+        let record = try #require(try PNGFile.metadata(contentsOf: folder.appendingPathComponent("toast-coffee-navy-1.png")).record)
+        #expect(record.guidance == 1.5 && record.negativePrompt.hasPrefix("Toast") && !record.negativePrompt.contains("Luckin"), "\(record)")
+        #expect(record.prompt == "Luckin-like coffee ordering (navy, airy). " + record.negativePrompt, "\(record)")
+        let unguided = try CommandRunner.run(["eval", "--model", model, "--unstyled-negative"])
+        #expect(unguided.status != 0 && unguided.stderr.contains("--unstyled-negative needs --guidance above 0"), "\(unguided.stderr)")
+    }
+
     @Test func badArgumentsAreNamed() throws {
         let seeds = try CommandRunner.run(["eval", "--model", model, "--seeds", "1"])
         #expect(seeds.status != 0 && seeds.stderr.contains("--seeds must be at least 2"), "\(seeds.stderr)")
