@@ -67,7 +67,7 @@ let package = Package(
             name: "SceneForgeBench",
             dependencies: [
                 "SceneForgeTorch", "SafeTensors", "SceneForgeImaging", "SceneForgeText", "SceneForgeScenes",
-                "SceneForgeModels", "SceneForgeSynth", "SceneForgeEngine",
+                "SceneForgeModels", "SceneForgeSynth", "SceneForgeEngine", "SceneForgeTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),

@@ -562,6 +562,15 @@ sf_status inplace_scalar(int32_t op, sf_tensor dst, double s) {
         throw std::invalid_argument("unknown in-place op " + std::to_string(op));
     });
 }
+sf_status lerp_inplace(sf_tensor dst, sf_tensor end, double weight) {
+    return guarded([&] { T(dst).lerp_(T(end), weight); });
+}
+sf_status addcmul_inplace(sf_tensor dst, sf_tensor a, sf_tensor b, double value) {
+    return guarded([&] { T(dst).addcmul_(T(a), T(b), value); });
+}
+sf_status addcdiv_inplace(sf_tensor dst, sf_tensor a, sf_tensor b, double value) {
+    return guarded([&] { T(dst).addcdiv_(T(a), T(b), value); });
+}
 
 sf_status matmul(sf_tensor a, sf_tensor b, sf_tensor *out) {
     return guarded([&] { emit(out, at::matmul(T(a), T(b))); });
@@ -793,6 +802,9 @@ sf_torch_api make_table() {
     api.zero_grad = zero_grad;
     api.detach = detach;
     api.set_grad_enabled = set_grad_enabled;
+    api.lerp_inplace = lerp_inplace;
+    api.addcmul_inplace = addcmul_inplace;
+    api.addcdiv_inplace = addcdiv_inplace;
     return api;
 }
 

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SceneForgeTorch
 
-/// `sceneforge-bench shim`: the shim's overhead. Each op runs through Swift's `Tensor` and, in the same
-/// process on the same libtorch, straight from C++ (Shims/torch/bench/direct_reference.cpp).
+/// `sceneforge-bench shim`: the shim's overhead. Each op (and then one training update, `OptimizerBenchCase`) runs
+/// through Swift's `Tensor` and, in the same process on the same libtorch, straight from C++
+/// (Shims/torch/bench/direct_reference.cpp).
 struct ShimBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shim", abstract: "Tensor (Swift → shim → libtorch) against direct C++ calls on the same libtorch.")
@@ -13,6 +14,9 @@ struct ShimBench: ParsableCommand {
 
     @Option(help: "Timed iterations per case (median reported); tiny cases run 50x as many.")
     var iterations = 20
+
+    @Option(help: "The model whose transformer's parameters the optimiser case updates.")
+    var model = "models/default"
 
     func run() throws {
         guard let library = dlopen(reference, RTLD_NOW | RTLD_LOCAL), let symbol = dlsym(library, "sf_bench_direct") else {
@@ -33,6 +37,14 @@ struct ShimBench: ParsableCommand {
                 print(String(format: "%@ %10.4f %10.4f   %.3fx", label, swift * 1000, cpp * 1000, swift / cpp))
             }
         }
+        guard let optimizerSymbol = dlsym(library, "sf_bench_optimizer") else {
+            throw ValidationError("\(reference) has no sf_bench_optimizer; rebuild it with scripts/bench/shim-overhead")
+        }
+        let optimizer = try OptimizerBenchCase(transformer: URL(fileURLWithPath: model)
+            .appendingPathComponent("transformer/diffusion_pytorch_model.safetensors"))
+        let update = try optimizer.measure(iterations: iterations, direct: unsafeBitCast(optimizerSymbol, to: OptimizerBenchCase.Direct.self))
+        print(String(format: "optimiser update (clip, AdamW, EMA) on %d tensors, %d weights: swift %.3f ms, libtorch C++ %.3f ms, %.3fx",
+                     optimizer.sizes.count, optimizer.sizes.reduce(0, +), update.swift * 1000, update.cpp * 1000, update.swift / update.cpp))
     }
 }
 

@@ -57,12 +57,13 @@ public final class AdamW {
                 guard let g = try p.grad() else { continue }
                 let m = firstMoments[i], v = secondMoments[i]
                 try p.mul(inPlace: 1 - o.learningRate * o.weightDecay)
-                try m.mul(inPlace: o.beta1)
-                try m.add(inPlace: g * (1 - o.beta1))
+                try m.lerp(inPlace: g, weight: 1 - o.beta1)           // m = β1·m + (1 − β1)·g
                 try v.mul(inPlace: o.beta2)
-                try v.add(inPlace: g.square() * (1 - o.beta2))
-                let denominator = try v.sqrt() / secondCorrectionRoot + o.eps
-                try p.sub(inPlace: m / denominator * stepSize)
+                try v.addcmul(inPlace: g, g, value: 1 - o.beta2)      // v = β2·v + (1 − β2)·g²
+                let denominator = try v.sqrt()
+                try denominator.mul(inPlace: 1 / secondCorrectionRoot)
+                try denominator.add(inPlace: o.eps)
+                try p.addcdiv(inPlace: m, denominator, value: -stepSize)
             }
         }
     }

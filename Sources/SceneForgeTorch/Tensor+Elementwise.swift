@@ -124,4 +124,25 @@ extension Tensor {
     public func div(inPlace other: Tensor) throws { try inplace(SF_INPLACE_DIV, other, "Tensor.div(inPlace:)") }
     public func add(inPlace s: Double) throws { try inplace(SF_INPLACE_ADD, s, "Tensor.add(inPlace:)") }
     public func mul(inPlace s: Double) throws { try inplace(SF_INPLACE_MUL, s, "Tensor.mul(inPlace:)") }
+
+    // Fused updates: one pass over the tensor and no temporaries, which is what an optimiser step over every
+    // weight of a model spends its time on.
+
+    /// self += weight · (end − self): an exponential moving average's update (torch's lerp_).
+    public func lerp(inPlace end: Tensor, weight: Double) throws {
+        let api = try TorchRuntime.table
+        try withExtendedLifetime(end) { try check(api.lerp_inplace(handle, end.handle, weight), "Tensor.lerp(inPlace:)") }
+    }
+
+    /// self += value · a · b (torch's addcmul_).
+    public func addcmul(inPlace a: Tensor, _ b: Tensor, value: Double) throws {
+        let api = try TorchRuntime.table
+        try withExtendedLifetime((a, b)) { try check(api.addcmul_inplace(handle, a.handle, b.handle, value), "Tensor.addcmul(inPlace:)") }
+    }
+
+    /// self += value · a / b (torch's addcdiv_).
+    public func addcdiv(inPlace a: Tensor, _ b: Tensor, value: Double) throws {
+        let api = try TorchRuntime.table
+        try withExtendedLifetime((a, b)) { try check(api.addcdiv_inplace(handle, a.handle, b.handle, value), "Tensor.addcdiv(inPlace:)") }
+    }
 }

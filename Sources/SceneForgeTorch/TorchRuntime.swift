@@ -86,10 +86,7 @@ public final class TorchRuntime: @unchecked Sendable {
         guard Int(table.pointee.struct_size) >= MemoryLayout<sf_torch_api>.size else {
             throw TorchError("loading the libtorch shim", "\(path) has a shorter function table than this program expects; rebuild the shim")
         }
-        // A C function pointer arrives as an Optional; an empty slot means a shim built from another header.
-        let missing = Mirror(reflecting: table.pointee).children.compactMap { child -> String? in
-            String(describing: child.value) == "nil" ? child.label : nil
-        }
+        let missing = Self.emptyEntries(of: table.pointee)
         guard missing.isEmpty else {
             throw TorchError("loading the libtorch shim", "\(path) leaves entries empty: \(missing.joined(separator: ", "))")
         }
@@ -100,6 +97,14 @@ public final class TorchRuntime: @unchecked Sendable {
         let requested = environment["SCENEFORGE_THREADS"].flatMap(Int.init)
         if let threads = requested ?? (environment["OMP_NUM_THREADS"] == nil ? ProcessInfo.processInfo.activeProcessorCount : nil) {
             _ = api.set_num_threads(Int32(max(1, threads)))
+        }
+    }
+
+    /// The names of a table's function pointers that are NULL (a C function pointer arrives as an Optional); an
+    /// empty slot means a shim built from another header.
+    static func emptyEntries(of table: sf_torch_api) -> [String] {
+        Mirror(reflecting: table).children.compactMap { child -> String? in
+            String(describing: child.value) == "nil" ? child.label : nil
         }
     }
 

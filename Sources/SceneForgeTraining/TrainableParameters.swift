@@ -40,16 +40,20 @@ public final class TrainableParameters {
     public func update(backward: () throws -> Void) throws -> Double {
         try optimizer.zeroGrad()
         try backward()
+        return try applyGradients()
+    }
+
+    /// Clips the global norm of the gradients the parameters hold, takes an AdamW step and updates the EMA.
+    /// Returns the gradient norm before clipping.
+    @discardableResult
+    public func applyGradients() throws -> Double {
         let norm = try clipGradientNorm(tensors, maxNorm: gradClip)
         try optimizer.step()
         // Warm-up (as diffusers' EMAModel): early on the average follows the weights closely.
         let t = Double(optimizer.stepCount)
         let decay = min(emaDecay, (1 + t) / (10 + t))
         try withNoGrad {
-            for (average, p) in zip(ema, tensors) {
-                try average.mul(inPlace: decay)
-                try average.add(inPlace: p.to(.float32) * (1 - decay))
-            }
+            for (average, p) in zip(ema, tensors) { try average.lerp(inPlace: p.to(.float32), weight: 1 - decay) }
         }
         return norm
     }

@@ -1,6 +1,6 @@
 import Foundation
 import SafeTensors
-import SceneForgeTorch
+@testable import SceneForgeTorch
 import Testing
 
 /// libtorch's C++ exceptions come back as Swift errors carrying libtorch's message; nothing aborts.
@@ -60,5 +60,16 @@ struct TensorErrorTests {
         #expect(message { try Tensor.load("small", from: file) }.contains("I8"))
         #expect(message { try Tensor.load("missing", from: file) }.contains("missing"))
         #expect(try Tensor.load("wide", from: file).floats() == [1.5, -2.25])
+    }
+}
+
+/// The loader's guard against a shim built from another header: it names the table's empty entries.
+struct ShimTableTests {
+    @Test func anEmptyEntryIsNamed() throws {
+        var table = try TorchRuntime.shared().api
+        #expect(TorchRuntime.emptyEntries(of: table).isEmpty)
+        table.addcdiv_inplace = nil
+        table.last_error = nil
+        #expect(TorchRuntime.emptyEntries(of: table) == ["last_error", "addcdiv_inplace"])
     }
 }

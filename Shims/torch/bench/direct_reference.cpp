@@ -4,6 +4,9 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
+#include <torch/types.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/adamw.h>
 #include <torch/version.h>
 
 #include <algorithm>
@@ -101,6 +104,32 @@ extern "C" __attribute__((visibility("default"))) double sf_bench_direct(const c
             return median_seconds(iterations, [&] { block.forward(x); });
         }
         return -1;
+    } catch (...) {
+        return -2;
+    }
+}
+
+// Median seconds of one optimiser update as a libtorch C++ user writes it: clip_grad_norm_ (max norm 1),
+// torch::optim::AdamW (lr 1e-4, weight decay 0.01) and an EMA (decay 0.999), on `count` flat float32 parameters of
+// `numels[i]` elements holding gradients too small to be clipped. Negative on a libtorch error.
+extern "C" __attribute__((visibility("default"))) double sf_bench_optimizer(const int64_t *numels, int32_t count,
+                                                                             int32_t iterations) {
+    try {
+        auto g = at::detail::createCPUGenerator(2);
+        std::vector<at::Tensor> parameters, averages;
+        for (int32_t i = 0; i < count; i++) {
+            at::Tensor p = at::randn({numels[i]}, g).requires_grad_();
+            p.mutable_grad() = at::randn({numels[i]}, g) * 1e-4;
+            averages.push_back(p.detach().clone());
+            parameters.push_back(p);
+        }
+        torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
+        return median_seconds(iterations, [&] {
+            torch::nn::utils::clip_grad_norm_(parameters, 1.0);
+            optimizer.step();
+            c10::AutoGradMode no_grad(false);
+            for (size_t i = 0; i < parameters.size(); i++) averages[i].mul_(0.999).add_(parameters[i].detach(), 0.001);
+        });
     } catch (...) {
         return -2;
     }

@@ -175,6 +175,11 @@ typedef struct sf_torch_api {
     sf_status (*zero_grad)(sf_tensor t);                     /* forgets the gradient */
     sf_status (*detach)(sf_tensor t, sf_tensor *out);
     sf_status (*set_grad_enabled)(int32_t flag, int32_t *previous);  /* thread-local, as in libtorch */
+
+    /* ---- fused in-place updates (optimisers, EMA): one pass, no temporaries ---- */
+    sf_status (*lerp_inplace)(sf_tensor dst, sf_tensor end, double weight);           /* dst += weight·(end − dst) */
+    sf_status (*addcmul_inplace)(sf_tensor dst, sf_tensor a, sf_tensor b, double value);  /* dst += value·a·b */
+    sf_status (*addcdiv_inplace)(sf_tensor dst, sf_tensor a, sf_tensor b, double value);  /* dst += value·a/b */
 } sf_torch_api;
 
 /* The one exported symbol. Returns NULL only if the shim cannot build its table. */
