@@ -18,7 +18,10 @@ struct Train: ParsableCommand {
     @Flag(help: "Continue from OUTPUT/checkpoints/latest.safetensors (bit-identical to an uninterrupted run).") var resume = false
     @Option(name: .customLong("max-steps"), help: "Stop after this many optimiser steps in this invocation (checkpointed; continue with --resume).")
     var maxSteps: Int?
-    @Option(help: "Export folder (default: OUTPUT/model); named with --max-steps, it also gets a snapshot of a run that stops early.")
+    @Option(name: .customLong("max-time"),
+            help: "Stop once this much time has passed since the command started (90, 90s, 10m, 1h30m; checkpointed; continue with --resume).")
+    var maxTime: TimeBudget?
+    @Option(help: "Export folder (default: OUTPUT/model); named, it also gets a snapshot of a run that stops early (--max-steps, --max-time, Ctrl-C).")
     var export: String?
     @Option(name: .customLong("thumbnail-width"), help: "Terminal columns of the preview thumbnails (0: none).") var thumbnailWidth = 24
     @Flag(help: "No progress bar.") var quiet = false
@@ -26,15 +29,24 @@ struct Train: ParsableCommand {
     var workers: Int?
 
     func run() throws {
+        let bar = ProgressBar(enabled: !quiet)
+        // Ctrl-C or SIGTERM: stop at the next step boundary with a checkpoint, then exit as the signal would (128 + N).
+        let signals = StopSignals { _ in
+            bar.clear()
+            FileHandle.standardError.write(Data("sceneforge train: stopping before the next step to write a checkpoint (Ctrl-C again to quit at once)\n".utf8))
+        }
+        defer { signals.restoreDefaults() }
         do {
-            try train()
+            try train(bar: bar) { signals.received != nil }
         } catch {
             FileHandle.standardError.write(Data("sceneforge train: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if let number = signals.received { throw ExitCode(128 + number) }
     }
 
-    private func train() throws {
+    private func train(bar: ProgressBar, stopRequested: @escaping @Sendable () -> Bool) throws {
+        let started = Date()
         var settings = try config.map { try TrainingConfig.load(contentsOf: URL(fileURLWithPath: $0)) } ?? TrainingConfig()
         if let workers {
             settings.workers = workers
@@ -43,10 +55,12 @@ struct Train: ParsableCommand {
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive (got \(maxSteps))") }
         let outputURL = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
+        let stop = TrainingStop(maxSteps: maxSteps, deadline: maxTime.map { started.addingTimeInterval($0.seconds) },
+                                requested: stopRequested)
         if let base = settings.initFrom, settings.trainsStyleAdapterOnly {
             // Only the style adapter trains: it goes into the export folder, or the base folder itself.
             return try trainStyleAdapter(settings, model: URL(fileURLWithPath: export ?? base), base: URL(fileURLWithPath: base),
-                                         output: outputURL)
+                                         output: outputURL, stop: stop)
         }
         let data = try TrainingData.make(settings, catalog: SceneCatalog.builtIn())
         let checkpoint = outputURL.appendingPathComponent("checkpoints/latest.safetensors")
@@ -59,7 +73,6 @@ struct Train: ParsableCommand {
         } else {
             trainer = try Trainer(config: settings, data: data, output: outputURL)
         }
-        let bar = ProgressBar(enabled: !quiet)
         trainer.onProgress = { bar.show($0) }
         trainer.onPreview = { url, image in
             bar.clear()
@@ -70,10 +83,11 @@ struct Train: ParsableCommand {
                 print(thumbnail.lines.joined(separator: "\n"))
             }
         }
-        try trainer.run(maxSteps: maxSteps)
+        try trainer.run(until: stop)
         bar.clear()
         if trainer.stage != .done {
-            print("stopped at \(trainer.stage.rawValue) step \(trainer.stageStep); checkpoint \(trainer.checkpointURL.path) (continue with --resume)")
+            let why = trainer.stopReason.map { " (\($0.rawValue))" } ?? ""
+            print("stopped at \(trainer.stage.rawValue) step \(trainer.stageStep)\(why); checkpoint \(trainer.checkpointURL.path) (continue with --resume)")
             // A named export folder gets a snapshot of the weights so far, to measure a run while it is under way.
             if let export {
                 try trainer.export(to: URL(fileURLWithPath: export), dtype: .float16)
@@ -85,7 +99,7 @@ struct Train: ParsableCommand {
         try trainer.export(to: exportURL, dtype: .float16)
         print("exported \(exportURL.path) (EMA weights, float16); try: sceneforge generate --model \(exportURL.path) --prompt \"...\"")
         if settings.styleAdapter.steps > 0 {
-            try trainStyleAdapter(settings, model: exportURL, base: exportURL, output: outputURL)
+            try trainStyleAdapter(settings, model: exportURL, base: exportURL, output: outputURL, stop: stop)
         }
     }
 }

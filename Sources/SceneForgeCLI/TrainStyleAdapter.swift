@@ -6,7 +6,7 @@ import SceneForgeTorch
 extension Train {
     /// The `[style_adapter]` stage: trains an adapter for the finished model in `base` (frozen), then writes it
     /// into `model`/style_adapter/ (copying the base there first when they differ). Resumable with --resume.
-    func trainStyleAdapter(_ settings: TrainingConfig, model: URL, base: URL, output: URL) throws {
+    func trainStyleAdapter(_ settings: TrainingConfig, model: URL, base: URL, output: URL, stop: TrainingStop) throws {
         let fm = FileManager.default
         if model.standardizedFileURL != base.standardizedFileURL {
             try? fm.removeItem(at: model)
@@ -25,10 +25,11 @@ extension Train {
                               smoothed ?? p.loss, p.samplesPerSecond, ProgressBar.duration(p.remaining))
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
         }
-        try trainer.run(maxSteps: maxSteps)
+        try trainer.run(until: stop)
         if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
         guard trainer.isDone else {
-            print("stopped at style_adapter step \(trainer.step); checkpoint \(checkpoint.path) (continue with --resume)")
+            let why = trainer.stopReason.map { " (\($0.rawValue))" } ?? ""
+            print("stopped at style_adapter step \(trainer.step)\(why); checkpoint \(checkpoint.path) (continue with --resume)")
             return
         }
         try trainer.export(into: model, dtype: .float16)

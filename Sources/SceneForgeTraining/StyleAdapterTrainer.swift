@@ -35,6 +35,8 @@ public final class StyleAdapterTrainer {
     let captions: [Tensor]
     let teacherCaptions: [Tensor]?
     public private(set) var step = 0
+    /// Why the last `run` stopped before the last step; nil when it ran to the end.
+    public private(set) var stopReason: TrainingStop.Reason?
     public var onProgress: (StyleAdapterProgress) -> Void = { _ in }
 
     /// A new adapter for the model in `modelFolder`, or with `resume` the one in `output`'s checkpoint.
@@ -94,15 +96,24 @@ public final class StyleAdapterTrainer {
     /// Trains until `style_adapter.steps`, or `maxSteps` steps in this call; checkpoints at every interval and when it stops.
     /// Each batch is split between `workers` threads as in the base stages (`BatchShards`).
     public func run(maxSteps: Int? = nil) throws {
-        try BatchShards.withWorkers(config.workerCount) { try runSteps(maxSteps: maxSteps) }
+        try run(until: TrainingStop(maxSteps: maxSteps))
     }
 
-    private func runSteps(maxSteps: Int?) throws {
+    /// `run` until the last step or until `stop` says to stop early (`stopReason` then says why).
+    public func run(until stop: TrainingStop) throws {
+        stopReason = nil
+        try BatchShards.withWorkers(config.workerCount) { try runSteps(until: stop) }
+    }
+
+    private func runSteps(until stop: TrainingStop) throws {
         let total = config.styleAdapter.steps
         let start = Date()
         var taken = 0
         while step < total {
-            if let maxSteps, taken >= maxSteps { break }
+            if let reason = stop.reason(stepsTaken: taken) {
+                stopReason = reason
+                break
+            }
             var loss = 0.0
             try parameters.update {
                 loss = try BatchShards.backward(batch: config.batchSize, workers: config.workerCount) { try stepLoss(step: step, shard: $0) }

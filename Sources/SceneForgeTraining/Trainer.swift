@@ -39,6 +39,8 @@ public final class Trainer {
     public private(set) var stage: TrainingStage
     /// Steps done in the current stage.
     public private(set) var stageStep: Int
+    /// Why the last `run` stopped before the end; nil when it ran to the end.
+    public private(set) var stopReason: TrainingStop.Reason?
     /// The latent normalisation the pipeline applies (`(mean − shift)·scale`), measured on the data
     /// when the transformer stage starts and written to vae/config.json on export.
     public private(set) var latentNormalization: LatentNormalization?
@@ -114,10 +116,17 @@ public final class Trainer {
     /// Trains until both stages are done, or `maxSteps` optimiser steps were taken in this call; writes
     /// a checkpoint at every interval and when it stops.
     public func run(maxSteps: Int? = nil) throws {
-        try BatchShards.withWorkers(config.workerCount) { try runSteps(maxSteps: maxSteps) }
+        try run(until: TrainingStop(maxSteps: maxSteps))
     }
 
-    private func runSteps(maxSteps: Int?) throws {
+    /// Trains until every stage is done or `stop` says to stop early (`stopReason` then says why); writes a checkpoint
+    /// at every interval and when it stops.
+    public func run(until stop: TrainingStop) throws {
+        stopReason = nil
+        try BatchShards.withWorkers(config.workerCount) { try runSteps(until: stop) }
+    }
+
+    private func runSteps(until stop: TrainingStop) throws {
         var taken = 0
         while stage != .done {
             if parameters == nil { parameters = try startParameters(for: stage) }
@@ -128,7 +137,8 @@ public final class Trainer {
             let start = Date()
             var stepsThisCall = 0
             while stageStep < total {
-                if let maxSteps, taken >= maxSteps {
+                if let reason = stop.reason(stepsTaken: taken) {
+                    stopReason = reason
                     try saveCheckpoint()
                     return
                 }

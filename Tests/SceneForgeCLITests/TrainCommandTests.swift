@@ -58,6 +58,72 @@ struct TrainCommandTests {
         #expect(FileManager.default.fileExists(atPath: image))
     }
 
+    /// The tiny run made long: it is still training when the test stops it.
+    static let longConfig = tinyConfig.replacingOccurrences(of: "[transformer]\nsteps = 4", with: "[transformer]\nsteps = 1000000")
+        .replacingOccurrences(of: "sample_interval = 4", with: "sample_interval = 0\ncheckpoint_interval = 0")
+
+    /// Ctrl-C (SIGINT) or SIGTERM mid-run: the run stops before its next step, writes its checkpoint there (the
+    /// config checkpoints never by itself), and exits as the signal would (128 + N) without being killed by it;
+    /// resumed, it goes on from that step.
+    @Test(arguments: [SIGINT, SIGTERM]) func aSignalStopsTheRunWithACheckpoint(signal: Int32) throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("long.toml")
+        try Self.longConfig.write(to: config, atomically: true, encoding: .utf8)
+        let run = folder.appendingPathComponent("run").path
+        let (stdoutURL, stderrURL) = (folder.appendingPathComponent("out.txt"), folder.appendingPathComponent("err.txt"))
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["train", "--config", config.path, "--output", run, "--thumbnail-width", "0"]
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+        // Under way once the progress bar shows transformer steps.
+        let deadline = Date(timeIntervalSinceNow: 120)
+        while Date() < deadline, process.isRunning,
+              !(String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self)).contains("transformer ") {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(process.isRunning)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        let stdout = String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self)
+        let stderr = String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self)
+        #expect(process.terminationReason == .exit, "killed by the signal instead of stopping: \(stderr)")
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(stderr.contains("stopping before the next step to write a checkpoint"))
+        let step = try #require(stdout.firstMatch(of: #/stopped at transformer step (\d+) \(interrupted\)/#).flatMap { Int($0.1) },
+                                "\(stdout)")
+        #expect(step > 0)
+
+        let resumed = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--resume", "--max-steps", "1", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("stopped at transformer step \(step + 1) (step limit)"), "\(resumed.stdout)")
+    }
+
+    /// --max-time: a budget for the whole command; the run stops inside it with a checkpoint (exit 0, as --max-steps).
+    @Test func aTimeBudgetStopsTheRunWithACheckpoint() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("long.toml")
+        try Self.longConfig.write(to: config, atomically: true, encoding: .utf8)
+        let run = folder.appendingPathComponent("run").path
+        let started = Date()
+        let result = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--max-time", "3s", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("(time limit)"), "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: run + "/checkpoints/latest.safetensors"))
+        // A million steps would take hours: stopping within a minute shows the budget, not the end, stopped it.
+        #expect(Date().timeIntervalSince(started) < 60)
+        for bad in ["0", "1x", "m", "-5"] {
+            let refused = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--max-time", bad])
+            #expect(refused.status == 64, "--max-time \(bad): \(refused.stderr)")
+            #expect(refused.stderr.contains("--max-time"))
+        }
+    }
+
     @Test func badConfigNamesTheField() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

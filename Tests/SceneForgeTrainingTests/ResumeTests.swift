@@ -50,6 +50,32 @@ struct ResumeTests {
         #expect(straight.latentNormalization == third.latentNormalization)
     }
 
+    /// A run asked to stop, or past its deadline, stops before its next step with a checkpoint there and says why;
+    /// resumed, it goes on from that step.
+    @Test func stopsWhenAskedOrPastItsDeadline() throws {
+        var config = TrainingSupport.tinyConfig(vaeSteps: 2, transformerSteps: 6, samples: 2)
+        config.batchSize = 1
+        let data = try TrainingSupport.data(config)
+        let folder = try TrainingSupport.temporaryFolder("stop")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Asked to stop once three steps are done (as the command line's signal handler asks, from outside the loop).
+        let asked = try Trainer(config: config, data: data, output: folder)
+        let counter = StepCounter()
+        asked.onProgress = { _ in counter.add() }
+        try asked.run(until: TrainingStop(requested: { counter.value >= 3 }))
+        #expect(asked.stopReason == .requested)
+        #expect(asked.stage == .transformer && asked.stageStep == 1)
+        let resumed = try Trainer(resumingFrom: asked.checkpointURL, config: config, data: data, output: folder)
+        #expect(resumed.stage == .transformer && resumed.stageStep == 1)
+
+        try resumed.run(until: TrainingStop(deadline: Date(timeIntervalSinceNow: -1)))
+        #expect(resumed.stopReason == .time && resumed.stageStep == 1)
+        try resumed.run(until: TrainingStop(maxSteps: 2))
+        #expect(resumed.stopReason == .steps && resumed.stageStep == 3)
+        try resumed.run()
+        #expect(resumed.stopReason == nil && resumed.stage == .done)
+    }
+
     @Test func refusesACheckpointFromAnotherSeed() throws {
         var config = TrainingSupport.tinyConfig(vaeSteps: 1, transformerSteps: 0, samples: 2)
         config.batchSize = 1
@@ -77,4 +103,12 @@ struct ResumeTests {
         }
         #expect(error?.description.contains("not a SceneForge training checkpoint") == true)
     }
+}
+
+/// A step count shared with a stop closure.
+final class StepCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
 }

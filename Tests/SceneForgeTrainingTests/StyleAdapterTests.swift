@@ -204,6 +204,24 @@ struct StyleAdapterTests {
 
     /// `workers` in the adapter's stage: the shards' weighted losses (flow matching and distillation) add up to the
     /// batch's, and two workers train the adapter as one does.
+    /// The adapter's stage stops as the base stages do (a step budget, a deadline, a request), says why, and resumes.
+    @Test func theAdaptersStageStopsEarlyAndResumes() throws {
+        let output = try TrainingSupport.temporaryFolder("style-stop")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let config = Self.adapterConfig(steps: 4)
+        let trainer = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: config, output: output)
+        try trainer.run(until: TrainingStop(deadline: Date(timeIntervalSinceNow: -1)))
+        #expect(trainer.stopReason == .time && trainer.step == 0)
+        try trainer.run(until: TrainingStop(maxSteps: 1))
+        #expect(trainer.stopReason == .steps && trainer.step == 1)
+        try trainer.run(until: TrainingStop(requested: { [trainer] in trainer.step >= 2 }))
+        #expect(trainer.stopReason == .requested && trainer.step == 2 && !trainer.isDone)
+        let resumed = try StyleAdapterTrainer(modelFolder: Self.base.get(), config: config, output: output, resume: true)
+        #expect(resumed.step == 2)
+        try resumed.run()
+        #expect(resumed.stopReason == nil && resumed.isDone)
+    }
+
     @Test func workersSplitTheAdaptersBatches() throws {
         var config = Self.adapterConfig(steps: 6)
         (config.batchSize, config.styleAdapter.distillWeight, config.styleAdapter.colourInput) = (5, 2, true)
