@@ -60,7 +60,7 @@ struct Train: ParsableCommand {
         if let base = settings.initFrom, settings.trainsStyleAdapterOnly {
             // Only the style adapter trains: it goes into the export folder, or the base folder itself.
             return try trainStyleAdapter(settings, model: URL(fileURLWithPath: export ?? base), base: URL(fileURLWithPath: base),
-                                         output: outputURL, stop: stop)
+                                         output: outputURL, stop: stop, afterBase: false)
         }
         let data = try TrainingData.make(settings, catalog: SceneCatalog.builtIn())
         let checkpoint = outputURL.appendingPathComponent("checkpoints/latest.safetensors")
@@ -73,7 +73,16 @@ struct Train: ParsableCommand {
         } else {
             trainer = try Trainer(config: settings, data: data, output: outputURL)
         }
-        trainer.onProgress = { bar.show($0) }
+        // A resumed run's log keeps its rows up to the checkpoint (a finished base: all of them; the style adapter's
+        // stage trims its own).
+        let log = try TrainingLog(folder: outputURL, resumingAt: !resume ? nil
+                                  : trainer.stage == .done ? (TrainingLog.styleAdapterStage, .max) : (trainer.stage.rawValue, trainer.stageStep))
+        var baseSteps = 0
+        trainer.onProgress = { progress in
+            baseSteps += 1
+            bar.show(progress)
+            log.append(stage: progress.stage.rawValue, step: progress.step, loss: progress.loss, samplesPerSecond: progress.samplesPerSecond)
+        }
         trainer.onPreview = { url, image in
             bar.clear()
             print("preview: \(url.path)")
@@ -99,7 +108,10 @@ struct Train: ParsableCommand {
         try trainer.export(to: exportURL, dtype: .float16)
         print("exported \(exportURL.path) (EMA weights, float16); try: sceneforge generate --model \(exportURL.path) --prompt \"...\"")
         if settings.styleAdapter.steps > 0 {
-            try trainStyleAdapter(settings, model: exportURL, base: exportURL, output: outputURL, stop: stop)
+            // --max-steps counts this invocation's steps, the base stages' included.
+            var adapterStop = stop
+            adapterStop.maxSteps = stop.maxSteps.map { $0 - baseSteps }
+            try trainStyleAdapter(settings, model: exportURL, base: exportURL, output: outputURL, stop: adapterStop, afterBase: true)
         }
     }
 }

@@ -6,7 +6,8 @@ import SceneForgeTorch
 extension Train {
     /// The `[style_adapter]` stage: trains an adapter for the finished model in `base` (frozen), then writes it
     /// into `model`/style_adapter/ (copying the base there first when they differ). Resumable with --resume.
-    func trainStyleAdapter(_ settings: TrainingConfig, model: URL, base: URL, output: URL, stop: TrainingStop) throws {
+    /// `afterBase`: this invocation trained the base stages first, and their rows of the loss log stay.
+    func trainStyleAdapter(_ settings: TrainingConfig, model: URL, base: URL, output: URL, stop: TrainingStop, afterBase: Bool) throws {
         let fm = FileManager.default
         if model.standardizedFileURL != base.standardizedFileURL {
             try? fm.removeItem(at: model)
@@ -15,9 +16,12 @@ extension Train {
         let checkpoint = StyleAdapterTrainer.checkpointURL(output)
         let resuming = resume && fm.fileExists(atPath: checkpoint.path)
         let trainer = try StyleAdapterTrainer(modelFolder: model, config: settings, output: output, resume: resuming)
+        let log = try TrainingLog(folder: output, resumingAt: resuming ? (TrainingLog.styleAdapterStage, trainer.step)
+                                  : afterBase ? (TrainingLog.styleAdapterStage, 0) : nil)
         var smoothed: Double?
         var lastPrint = Date.distantPast
         trainer.onProgress = { p in
+            log.append(stage: TrainingLog.styleAdapterStage, step: p.step, loss: p.loss, samplesPerSecond: p.samplesPerSecond)
             smoothed = smoothed.map { 0.98 * $0 + 0.02 * p.loss } ?? p.loss
             guard !quiet, p.step == p.totalSteps || Date().timeIntervalSince(lastPrint) > 2 else { return }
             lastPrint = Date()

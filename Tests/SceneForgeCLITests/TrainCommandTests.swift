@@ -50,6 +50,11 @@ struct TrainCommandTests {
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("exported"))
         #expect(FileManager.default.fileExists(atPath: run + "/samples/transformer-step-000004.png"))
+        // The loss log has each step once across the stop and the resume, with a finite loss.
+        let log = try String(contentsOfFile: run + "/loss.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        #expect(log.first?.joined(separator: ",") == "stage,step,loss,samples_per_second,unix_time")
+        #expect(log.dropFirst().map { "\($0[0]) \($0[1])" } == (1...4).map { "vae \($0)" } + (1...4).map { "transformer \($0)" })
+        #expect(log.dropFirst().allSatisfy { Double($0[2]).map(\.isFinite) == true })
 
         let image = folder.appendingPathComponent("out.png").path
         let generated = try CommandRunner.run(["generate", "--model", run + "/model", "--prompt", "a dark toast", "--width", "32",
@@ -122,6 +127,26 @@ struct TrainCommandTests {
             #expect(refused.status == 64, "--max-time \(bad): \(refused.stderr)")
             #expect(refused.stderr.contains("--max-time"))
         }
+    }
+
+    /// The base stages and the style adapter in one config: --max-steps counts the invocation's steps across both,
+    /// and the loss log holds every stage's steps once over the stops and resumes.
+    @Test func baseAndAdapterShareTheStepBudgetAndTheLog() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("adapter.toml")
+        let text = Self.tinyConfig.replacingOccurrences(of: "[data]", with: "[style_adapter]\nsteps = 3\nencoder_channels = [8, 16]\ngrid = [2, 2]\n[data]")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let run = folder.appendingPathComponent("run").path
+        let first = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--max-steps", "9", "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("stopped at style_adapter step 1 (step limit)"), "\(first.stdout)")
+        let second = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--resume", "--quiet"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("style_adapter (EMA weights"), "\(second.stdout)")
+        let log = try String(contentsOfFile: run + "/loss.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(log.map { $0.split(separator: ",").prefix(2).joined(separator: " ") }
+                == (1...4).map { "vae \($0)" } + (1...4).map { "transformer \($0)" } + (1...3).map { "style_adapter \($0)" })
     }
 
     @Test func badConfigNamesTheField() throws {
