@@ -122,6 +122,13 @@ struct TrainCommandTests {
         #expect(FileManager.default.fileExists(atPath: run + "/checkpoints/latest.safetensors"))
         // A million steps would take hours: stopping within a minute shows the budget, not the end, stopped it.
         #expect(Date().timeIntervalSince(started) < 60)
+        // Seconds alone or with units, summed: each is a budget long enough that --max-steps 1 stops the run first.
+        for good in ["90", "10m", "1h30m", "1.5h"] {
+            let accepted = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--resume", "--max-steps", "1",
+                                                  "--max-time", good, "--quiet"])
+            #expect(accepted.status == 0, "--max-time \(good): \(accepted.stderr)")
+            #expect(accepted.stdout.contains("(step limit)"), "--max-time \(good): \(accepted.stdout)")
+        }
         for bad in ["0", "1x", "m", "-5"] {
             let refused = try CommandRunner.run(["train", "--config", config.path, "--output", run, "--max-time", bad])
             #expect(refused.status == 64, "--max-time \(bad): \(refused.stderr)")
