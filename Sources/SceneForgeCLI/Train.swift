@@ -95,8 +95,7 @@ struct Train: ParsableCommand {
         try trainer.run(until: stop)
         bar.clear()
         if trainer.stage != .done {
-            let why = trainer.stopReason.map { " (\($0.rawValue))" } ?? ""
-            print("stopped at \(trainer.stage.rawValue) step \(trainer.stageStep)\(why); checkpoint \(trainer.checkpointURL.path) (continue with --resume)")
+            reportStop(stage: trainer.stage.rawValue, step: trainer.stageStep, reason: trainer.stopReason, checkpoint: trainer.checkpointURL)
             // A named export folder gets a snapshot of the weights so far, to measure a run while it is under way.
             if let export {
                 try trainer.export(to: URL(fileURLWithPath: export), dtype: .float16)
@@ -113,6 +112,14 @@ struct Train: ParsableCommand {
             adapterStop.maxSteps = stop.maxSteps.map { $0 - baseSteps }
             try trainStyleAdapter(settings, model: exportURL, base: exportURL, output: outputURL, stop: adapterStop, afterBase: true)
         }
+    }
+}
+
+extension Train {
+    /// The line a run that stopped early ends with (`scripts/train-embedded` looks for its start, `stopped at`).
+    func reportStop(stage: String, step: Int, reason: TrainingStop.Reason?, checkpoint: URL) {
+        let why = reason.map { " (\($0.rawValue))" } ?? ""
+        print("stopped at \(stage) step \(step)\(why); checkpoint \(checkpoint.path) (continue with --resume)")
     }
 }
 

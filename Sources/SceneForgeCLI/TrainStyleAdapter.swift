@@ -32,8 +32,7 @@ extension Train {
         try trainer.run(until: stop)
         if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
         guard trainer.isDone else {
-            let why = trainer.stopReason.map { " (\($0.rawValue))" } ?? ""
-            print("stopped at style_adapter step \(trainer.step)\(why); checkpoint \(checkpoint.path) (continue with --resume)")
+            reportStop(stage: TrainingLog.styleAdapterStage, step: trainer.step, reason: trainer.stopReason, checkpoint: checkpoint)
             return
         }
         try trainer.export(into: model, dtype: .float16)

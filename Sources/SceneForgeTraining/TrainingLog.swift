@@ -28,8 +28,8 @@ public final class TrainingLog {
 
     deinit { try? handle.close() }
 
-    public func append(stage: String, step: Int, loss: Double, samplesPerSecond: Double, at time: Date = Date()) {
-        let line = "\(stage),\(step),\(loss),\(Self.rounded(samplesPerSecond, 3)),\(Self.rounded(time.timeIntervalSince1970, 3))\n"
+    public func append(stage: String, step: Int, loss: Double, samplesPerSecond: Double) {
+        let line = "\(stage),\(step),\(loss),\(Self.rounded(samplesPerSecond, 3)),\(Self.rounded(Date().timeIntervalSince1970, 3))\n"
         handle.write(Data(line.utf8))
     }
 
