@@ -21,7 +21,13 @@ struct EvalReport {
         // Each layout's standard error over its images says which differences between two runs are more than seeds.
         for (id, iou) in figures.adherence.sorted(by: { $0.key < $1.key }) {
             let error = figures.adherenceStandardError[id].map { String(format: "  ± %.3f", $0) } ?? ""
-            lines.append(String(format: "      %-24@ %.3f", id as NSString, iou) + error)
+            let best = figures.bestCandidateAdherence[id].map { String(format: "  best candidate %.3f", $0) } ?? ""
+            lines.append(String(format: "      %-24@ %.3f", id as NSString, iou) + error + best)
+        }
+        // The best candidate tells "drawn in place, but the detector kept another region" from "drawn elsewhere".
+        if !figures.bestCandidateAdherence.isEmpty {
+            lines.append(String(format: "      best candidate region (a diagnostic, not the bar): worst %.3f (mean %.3f)",
+                                QualityFigures.worst(figures.bestCandidateAdherence), QualityFigures.mean(figures.bestCandidateAdherence)))
         }
         lines.append(Self.line("(b) anomaly type recognised", figures.anomalyRecognition, bar: QualityBars.anomalyRecognition))
         lines.append(Self.line("(b) theme colour recognised", figures.themeRecognition, bar: QualityBars.themeRecognition))

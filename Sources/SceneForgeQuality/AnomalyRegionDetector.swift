@@ -115,19 +115,62 @@ public struct AnomalyRegionDetector: Sendable {
     /// The boxes of `layout`'s anomaly found in `image`, in its own pixels.
     public func detect(_ image: RGBAImage, layout: Layout) throws -> [PixelRect] {
         let map = try scoreMap(image, layoutID: layout.id)
-        let (sx, sy) = (Double(image.width) / Double(map.width), Double(image.height) / Double(map.height))
-        return regions(map, layoutID: layout.id, threshold: thresholds[layout.id] ?? Threshold(seed: 0.5, grow: 0.5)).map { box in
-            let x0 = Int((Double(box.x) * sx).rounded()), y0 = Int((Double(box.y) * sy).rounded())
-            let x1 = Int((Double(box.maxX) * sx).rounded()), y1 = Int((Double(box.maxY) * sy).rounded())
-            return PixelRect(x: x0, y: y0, w: x1 - x0, h: y1 - y0)
-        }
+        return regions(map, layoutID: layout.id, threshold: threshold(for: layout.id)).map { Self.scaled($0, from: map, to: image) }
     }
 
     /// Layout adherence of one image: IoU of the detected region with the layout's anomaly region.
     public func adherence(_ image: RGBAImage, layout: Layout) throws -> Double {
-        let found = try detect(image, layout: layout)
-        return RegionOverlap.iou(found, Self.target(layout, width: image.width, height: image.height), width: image.width, height: image.height)
+        try reading(image, layout: layout).iou
     }
+
+    /// One image's layout adherence as the bar reads it, and as the detector's best candidate region reads it.
+    public struct Reading: Sendable, Equatable {
+        /// IoU of the detected region with the layout's anomaly region: the bar's figure.
+        public let iou: Double
+        /// The best IoU among the regions the score map holds at any calibration level (up to `pieces` of its
+        /// `candidateGroups` heaviest groups). It looks at the answer to choose, so it is a diagnostic and never
+        /// the bar: high under a low `iou`, the anomaly was drawn in place and the detector kept another region
+        /// or merged it with a neighbour; both low, it was drawn elsewhere or not at all.
+        public let bestCandidate: Double
+    }
+
+    /// How many of the heaviest groups, at each calibration level, the best candidate is chosen from.
+    static let candidateGroups = 6
+
+    public func reading(_ image: RGBAImage, layout: Layout) throws -> Reading {
+        let map = try scoreMap(image, layoutID: layout.id)
+        let truth = Self.target(layout, width: image.width, height: image.height)
+        func iou(_ boxes: [PixelRect]) -> Double {
+            RegionOverlap.iou(boxes.map { Self.scaled($0, from: map, to: image) }, truth, width: image.width, height: image.height)
+        }
+        let pieceCount = pieces[layout.id] ?? 1
+        var best = 0.0
+        for candidate in Self.thresholdCandidates {
+            let groups = Array(groups(map, threshold: candidate).prefix(Self.candidateGroups).map(\.rect))
+            for subset in Self.subsets(of: groups, upTo: pieceCount) { best = max(best, iou(subset)) }
+        }
+        let detected = iou(Array(groups(map, threshold: threshold(for: layout.id)).prefix(pieceCount).map(\.rect)))
+        // The detected region is a candidate too, also when it is empty.
+        return Reading(iou: detected, bestCandidate: max(best, detected))
+    }
+
+    /// Every non-empty subset of `items` with at most `size` members.
+    static func subsets<T>(of items: [T], upTo size: Int) -> [[T]] {
+        guard size > 0, let first = items.first else { return [] }
+        let rest = Array(items.dropFirst())
+        let withFirst = [[first]] + subsets(of: rest, upTo: size - 1).map { [first] + $0 }
+        return withFirst + subsets(of: rest, upTo: size)
+    }
+
+    /// A box at the working size in `image`'s pixels.
+    private static func scaled(_ box: PixelRect, from map: ScoreMap, to image: RGBAImage) -> PixelRect {
+        let (sx, sy) = (Double(image.width) / Double(map.width), Double(image.height) / Double(map.height))
+        let x0 = Int((Double(box.x) * sx).rounded()), y0 = Int((Double(box.y) * sy).rounded())
+        let x1 = Int((Double(box.maxX) * sx).rounded()), y1 = Int((Double(box.maxY) * sy).rounded())
+        return PixelRect(x: x0, y: y0, w: x1 - x0, h: y1 - y0)
+    }
+
+    private func threshold(for layoutID: String) -> Threshold { thresholds[layoutID] ?? Threshold(seed: 0.5, grow: 0.5) }
 
     /// Smoothed per-pixel scores at the working size.
     struct ScoreMap {
@@ -149,13 +192,17 @@ public struct AnomalyRegionDetector: Sendable {
 
     /// The kept region boxes of a score map, at the working size.
     private func regions(_ map: ScoreMap, layoutID: String, threshold: Threshold) -> [PixelRect] {
+        groups(map, threshold: threshold).prefix(pieces[layoutID] ?? 1).map(\.rect)
+    }
+
+    /// The grouped regions of a score map at `threshold`, at the working size, heaviest (by summed score) first.
+    private func groups(_ map: ScoreMap, threshold: Threshold) -> [(rect: PixelRect, weight: Double)] {
         let peak = map.scores.max() ?? 0
         guard peak >= Self.evidenceFloor else { return [] }
         let (seed, grow) = (max(Self.evidenceFloor, threshold.seed * peak), max(Self.evidenceFloor, threshold.grow * peak))
         let minArea = max(1, Int(Self.minAreaFraction * Double(map.width * map.height)))
         let found = ConnectedRegions.regions(map.scores.map { $0 > grow }, weights: map.scores, width: map.width, height: map.height,
                                              minArea: minArea).filter { $0.peak > seed }
-        let grouped = BoxGrouping.merge(found.map { ($0.rect, $0.mass) }, width: map.width, height: map.height)
-        return grouped.sorted { $0.weight > $1.weight }.prefix(pieces[layoutID] ?? 1).map(\.rect)
+        return BoxGrouping.merge(found.map { ($0.rect, $0.mass) }, width: map.width, height: map.height).sorted { $0.weight > $1.weight }
     }
 }

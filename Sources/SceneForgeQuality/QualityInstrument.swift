@@ -34,6 +34,9 @@ public struct QualityFigures: Sendable {
     /// The standard error of each layout's mean IoU over its images (sample deviation / √n; absent below 2 images):
     /// how far a figure on a few seeds can be trusted, since one image drawn elsewhere moves a 4-image mean by 0.2.
     public var adherenceStandardError: [String: Double] = [:]
+    /// Per layout id, the mean over its images of the detector's best candidate region's IoU
+    /// (`AnomalyRegionDetector.Reading.bestCandidate`): a diagnostic beside `adherence`, never the bar.
+    public var bestCandidateAdherence: [String: Double] = [:]
     public var anomalyRecognition: Double
     public var themeRecognition: Double { themeConfusion.accuracy }
     /// (b)'s theme readings, per requested theme colour.
@@ -111,26 +114,28 @@ public struct QualityInstrument: Sendable {
         var anomalyHits = 0
         for screen in screens where try anomalyClassifier.classify(screen.image) == screen.layout.anomalyType { anomalyHits += 1 }
         let diversities = try diversityGroups.filter { $0.count >= 2 }.map { try Diversity.meanPairwise($0) }
-        let ious = try adherenceSamples(screens.map { ($0.image, $0.layout) })
+        let readings = try adherenceReadings(screens.map { ($0.image, $0.layout) })
+        let ious = readings.mapValues { $0.map(\.iou) }
         var figures = QualityFigures(
             adherence: ious.mapValues(Self.mean),
             anomalyRecognition: Double(anomalyHits) / Double(screens.count), themeConfusion: try themeConfusion(screens),
             styleConfusion: nil, diversity: diversities.isEmpty ? 0 : diversities.reduce(0, +) / Double(diversities.count))
         figures.adherenceStandardError = ious.compactMapValues(Self.standardError)
+        figures.bestCandidateAdherence = readings.mapValues { Self.mean($0.map(\.bestCandidate)) }
         return figures
     }
 
     /// The detector's mean IoU per layout id over `screens`.
     func adherence(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: Double] {
-        try adherenceSamples(screens).mapValues(Self.mean)
+        try adherenceReadings(screens).mapValues { Self.mean($0.map(\.iou)) }
     }
 
-    /// The detector's IoU of each screen, grouped by layout id.
-    func adherenceSamples(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: [Double]] {
-        let each = try screens.concurrentMap { try detector.adherence($0.image, layout: $0.layout) }
-        var ious: [String: [Double]] = [:]
-        for (screen, iou) in zip(screens, each) { ious[screen.layout.id, default: []].append(iou) }
-        return ious
+    /// The detector's reading of each screen, grouped by layout id.
+    func adherenceReadings(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: [AnomalyRegionDetector.Reading]] {
+        let each = try screens.concurrentMap { try detector.reading($0.image, layout: $0.layout) }
+        var readings: [String: [AnomalyRegionDetector.Reading]] = [:]
+        for (screen, reading) in zip(screens, each) { readings[screen.layout.id, default: []].append(reading) }
+        return readings
     }
 
     private static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }

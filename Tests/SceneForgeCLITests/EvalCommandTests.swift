@@ -22,6 +22,12 @@ struct EvalCommandTests {
         }
         // Two images a layout: each layout's mean IoU comes with its standard error.
         #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("      toast ") && $0.contains("  ± 0.") }, "\(result.stdout)")
+        // Beside each, the diagnostic best candidate region's IoU, which is never below the detected one.
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("      toast ") || line.hasPrefix("      centre_modal ") {
+            let numbers = line.split(separator: " ").compactMap { Double($0) }
+            #expect(line.contains("best candidate") && numbers.count == 3 && numbers[2] >= numbers[0], "\(line)")
+        }
+        #expect(result.stdout.contains("best candidate region (a diagnostic, not the bar): worst "), "\(result.stdout)")
         // The 4 layout images, each with its detection picture, then bar (c)'s: a reference per app style and its
         // images at scales 1 and 0 on both seeds.
         let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }

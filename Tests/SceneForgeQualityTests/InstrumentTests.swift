@@ -54,6 +54,37 @@ struct InstrumentTests {
         #expect(check.themeConfusion.total == 204 && check.themeConfusion.rows().count == ThemeColour.groups().count)
     }
 
+    @Test func theBestCandidateFindsAnAnomalyTheKeptRegionMissed() throws {
+        // (a)'s diagnostic: never below the detected IoU on any layout's screen, and when a heavier look-alike elsewhere
+        // is what the detector keeps, the anomaly drawn in place is still among its candidates.
+        let instrument = try #require(SharedInstrument.instrument)
+        let catalog = try #require(SharedInstrument.catalog)
+        let renderer = ScreenRenderer(style: try AppStyle.named("food-blue"))
+        for layout in catalog.layouts {
+            let reading = try instrument.detector.reading(try renderer.render(layout, seed: 78, width: 128, height: 256), layout: layout)
+            #expect(reading.bestCandidate >= reading.iou && reading.bestCandidate <= 1, "\(layout.id): \(reading)")
+        }
+        let layout = try #require(catalog.layout(id: "toast"))
+        let image = try renderer.render(layout, seed: 78, width: 128, height: 256)
+        let toast = try #require(AnomalyRegionDetector.target(layout, width: 128, height: 256).first)
+        // Two copies of the toast, stacked, high on the page: one region twice as heavy as the real toast.
+        var pixels = image.pixels
+        for copy in 0..<2 {
+            for y in 0..<toast.h {
+                for x in toast.x..<toast.maxX {
+                    let (from, to) = ((toast.y + y) * 128 + x, (60 + copy * toast.h + y) * 128 + x)
+                    for c in 0..<4 { pixels[to * 4 + c] = pixels[from * 4 + c] }
+                }
+            }
+        }
+        #expect(toast.y > 60 + 2 * toast.h + 20, "the copies must not touch the toast at \(toast)")
+        let plain = try instrument.detector.reading(image, layout: layout)
+        let distracted = try instrument.detector.reading(try RGBAImage(width: 128, height: 256, pixels: pixels), layout: layout)
+        #expect(plain.iou > 0.7, "\(plain)")
+        #expect(distracted.iou < 0.2, "\(distracted)")
+        #expect(distracted.bestCandidate > 0.7, "\(distracted)")
+    }
+
     @Test func aBlankScreenHasNoAnomalyRegion() throws {
         let instrument = try #require(SharedInstrument.instrument)
         let layout = try #require(SharedInstrument.catalog?.layout(id: "toast"))
