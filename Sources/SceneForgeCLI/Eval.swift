@@ -27,6 +27,10 @@ struct Eval: AsyncParsableCommand {
     var controlStart = 0.0
     @Option(name: .customLong("control-end"), help: "Fraction of the run at which layout control ends (as generate's).")
     var controlEnd = 1.0
+    @Option(name: .customLong("control-region"), help: "Where layout control applies: from-layout (each layout's anomaly region) or a PNG (as generate's); default everywhere.")
+    var controlRegion: String?
+    @Option(name: .customLong("control-outside"), help: "With --control-region: the fraction of the control scale kept outside the region (default 0).")
+    var controlOutside = 0.0
     @Option(help: "Width in pixels (a multiple of 16).") var width = 128
     @Option(help: "Height in pixels (a multiple of 16).") var height = 256
     @Option(help: "Denoising steps.") var steps = 8
@@ -194,6 +198,8 @@ struct Eval: AsyncParsableCommand {
             if controlStart != 0 { extras["control_start"] = .double(controlStart) }
             if controlEnd != 1 { extras["control_end"] = .double(controlEnd) }
             if controlPromptOnly { extras["control_on_negative"] = .bool(false) }
+            if let controlRegion { extras["control_region"] = .string(controlRegion) }
+            if controlOutside != 0 { extras["control_outside"] = .double(controlOutside) }
         }
         let job = GenerationJob(id: "eval-\(layout.id)-\(seed)", prompt: prompt, negativePrompt: negativePrompt, width: width, height: height, steps: steps,
                                 guidance: guidance, seed: seed, dtype: dtype, device: device, outputPath: "", extras: extras)

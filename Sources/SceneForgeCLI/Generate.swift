@@ -34,6 +34,8 @@ struct Generate: AsyncParsableCommand {
     @Option(name: .customLong("control-scale"), help: "ControlNet conditioning scale (default 0.75).") var controlScale: Double?
     @Option(name: .customLong("control-start"), help: "Fraction of the run at which control starts (default 0).") var controlStart: Double?
     @Option(name: .customLong("control-end"), help: "Fraction of the run at which control ends (default 1).") var controlEnd: Double?
+    @Option(name: .customLong("control-region"), help: "Where the control applies: from-layout (the control layout's anomaly region) or a PNG mask (white: full scale); default everywhere.") var controlRegion: String?
+    @Option(name: .customLong("control-outside"), help: "With --control-region: the fraction of the control scale kept outside the region (default 0).") var controlOutside: Double?
     @Flag(name: .customLong("control-prompt-only"), help: "With --guidance: give the ControlNet's hints to the prompt's branch only, so guidance strengthens the layout too (default: both branches, as diffusers).")
     var controlPromptOnly = false
     @Option(help: "Source image for image-to-image / inpainting (PNG; sets the size).") var `init`: String?
@@ -92,6 +94,8 @@ struct Generate: AsyncParsableCommand {
             controlStart: controlStart ?? recorded?.extra["controlStart"].flatMap(Double.init) ?? 0,
             controlEnd: controlEnd ?? recorded?.extra["controlEnd"].flatMap(Double.init) ?? 1,
             controlOnNegative: !(controlPromptOnly || recorded?.extra["controlOnNegative"] == "false"),
+            controlRegion: controlRegion ?? recorded?.extra["controlRegion"],
+            controlOutside: controlOutside ?? recorded?.extra["controlOutside"].flatMap(Double.init) ?? 0,
             initImage: `init` ?? recorded?.extra["init"], strength: strength ?? recorded?.extra["strength"].flatMap(Double.init),
             mask: mask ?? recorded?.extra["mask"], maskLayout: maskLayout ?? recorded?.extra["maskLayout"],
             pasteBack: pasteBack || recorded?.extra["pasteBack"] == "true",

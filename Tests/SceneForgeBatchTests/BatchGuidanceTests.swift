@@ -5,7 +5,8 @@ import SceneForgeScenes
 import SceneForgeSynth
 import Testing
 
-/// A scene's guidance options (`style_guidance`, `cfg_truncation`, `cfg_normalization`, `control_on_negative`) on the
+/// A scene's guidance options (`style_guidance`, `cfg_truncation`, `cfg_normalization`, `control_on_negative`,
+/// `control_region`, `control_outside`) on the
 /// embedded model, which has a layout ControlNet and a style adapter of its own: they reach the engine and the
 /// record, `generate --from` replays them, the style reference resolves against the scenario's folder, and options
 /// without what they act on are refused at the scene's line.
@@ -63,6 +64,22 @@ struct BatchGuidanceTests {
             seeds = [1]
             guidance = 2
             control_scale = 0.75
+
+            [[scenes]]
+            name = "regional"
+            layout = "toast"
+            app = "JD store page"
+            seeds = [1]
+            control_scale = 0.75
+            control_region = "from-layout"
+            control_outside = 0.3
+
+            [[scenes]]
+            name = "everywhere"
+            layout = "toast"
+            app = "JD store page"
+            seeds = [1]
+            control_scale = 0.75
             """)
         // Run from the folder above the scenario's: the style reference resolves against the scenario's own folder.
         let output = folder.appendingPathComponent("out")
@@ -88,6 +105,15 @@ struct BatchGuidanceTests {
         #expect(unshaped.extra["styleGuidance"] == "\(ownGuidance)")
         #expect(["cfgTruncation", "cfgNormalization", "controlOnNegative"].allSatisfy { unshaped.extra[$0] == nil })
         #expect(shapedImage != unshapedImage, "the options changed nothing")
+        // The layout's control within its anomaly region, and 0.3 of it elsewhere.
+        let (regionalName, regional, regionalImage) = try record("regional")
+        let (_, everywhere, everywhereImage) = try record("everywhere")
+        #expect(regional.extra["controlRegion"] == "from-layout" && regional.extra["controlOutside"] == "0.3")
+        #expect(everywhere.extra["controlRegion"] == nil && regionalImage != everywhereImage)
+        let regionalReplay = folder.appendingPathComponent("regional-replay.png")
+        try Support.run(["generate", "--from", output.appendingPathComponent("images/\(regionalName)").path, "-o", regionalReplay.path,
+                         "--quiet"], in: folder)
+        #expect((zip(try PNGFile.read(contentsOf: regionalReplay).pixels, regionalImage.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 255) <= 2)
 
         let replay = folder.appendingPathComponent("replay.png")
         try Support.run(["generate", "--from", output.appendingPathComponent("images/\(shapedName)").path, "-o", replay.path, "--quiet"],
@@ -114,6 +140,11 @@ struct BatchGuidanceTests {
         #expect(message("style_guidance = -1").contains("-1 is outside 0...100"))
         #expect(message("style = \"refs/missing.png\"").contains("style reference 'refs/missing.png' does not exist"))
         #expect(message("guidance = 2\ncontrol_scale = 0.5\ncontrol_on_negative = false\ncfg_truncation = 0.6\nstyle_guidance = 1") == "loaded")
+        #expect(message("control_scale = 0.5\ncontrol_region = \"box.png\"").contains("control_region must be \"from-layout\""))
+        #expect(message("control_region = \"from-layout\"").contains("scenes[0].control_region: control_region says where the layout's control applies: set control_scale > 0"))
+        #expect(message("control_scale = 0.5\ncontrol_outside = 0.3").contains("set control_region = \"from-layout\""))
+        #expect(message("control_scale = 0.5\ncontrol_region = \"from-layout\"\ncontrol_outside = 2").contains("2 is outside 0...1"))
+        #expect(message("control_scale = 0.5\ncontrol_region = \"from-layout\"\ncontrol_outside = 0.3") == "loaded")
         // style_guidance without a style: the defaults' style is what it needs, so a file without one is refused.
         let noStyle = folder.appendingPathComponent("scenario/no-style.toml")
         try """

@@ -50,6 +50,42 @@ struct OwnControlNetTests {
         }
     }
 
+    /// `control_region`: the hints act inside the region (the toast's, from its layout) and keep `control_outside` of
+    /// their scale elsewhere; a region that covers everything is no region. Recorded, so `generate --from` repeats it.
+    @Test func controlWithinARegion() throws {
+        let model = try Self.modelWithOwnControlNet()
+        defer { try? FileManager.default.removeItem(at: model) }
+        let generator = try ZImageGenerator(folder: model, dtype: .float32, device: .cpu)
+        func run(_ extras: [String: JSONValue]) throws -> GenerationResult {
+            try generator.generate(Self.job(["control": .string("toast"), "control_scale": .double(0.8)].merging(extras) { _, new in new })) { _, _ in true }
+        }
+        let everywhere = try run([:]), unguided = try generator.generate(Self.job([:])) { _, _ in true }
+        let region = try run(["control_region": .string("from-layout")])
+        let softened = try run(["control_region": .string("from-layout"), "control_outside": .double(0.5)])
+        #expect(region.image.pixels != everywhere.image.pixels && region.image.pixels != unguided.image.pixels)
+        #expect(softened.image.pixels != region.image.pixels && softened.image.pixels != everywhere.image.pixels)
+        #expect(try run(["control_region": .string("from-layout"), "control_outside": .double(1)]).image.pixels == everywhere.image.pixels)
+        #expect(region.record.extra["controlRegion"] == "from-layout" && softened.record.extra["controlOutside"] == "0.5")
+        #expect(region.record.anomalyBoxes == everywhere.record.anomalyBoxes)
+        #expect(try ZImageEngineTests.regenerated(softened) == softened.image)
+
+        // A white PNG is a region of everything.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-region-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let white = folder.appendingPathComponent("white.png")
+        try PNGFile.write(try RGBAImage(width: 96, height: 64, fill: (r: 255, g: 255, b: 255, a: 255)), record: nil, to: white)
+        #expect(try run(["control_region": .string(white.path)]).image.pixels == everywhere.image.pixels)
+
+        for (extras, message) in [(["control_region": JSONValue.string("from-layout"), "control_outside": .double(1.5)], "a fraction in 0...1"),
+                                  (["control_outside": .double(0.5)], "needs a control region")] {
+            #expect { try run(extras) } throws: { "\($0)".contains(message) }
+        }
+        #expect { try generator.generate(Self.job(["control_region": .string("from-layout")])) { _, _ in true } } throws: {
+            "\($0)".contains("a control region needs a control")
+        }
+    }
+
     /// `control_on_negative = false`: with guidance, only the prompt's branch gets the hints; recorded, so
     /// `generate --from` makes the same pixels, and ignored without guidance (there is no negative branch).
     @Test func controlOnThePromptsBranchOnly() throws {

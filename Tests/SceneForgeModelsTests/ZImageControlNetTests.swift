@@ -34,6 +34,50 @@ struct ZImageControlNetTests {
         }
     }
 
+    /// A control region (ComfyUI's ControlNet mask) scales each image token's hints by its patch's weight and
+    /// leaves the caption tokens' hints alone: all ones is no region at all, all zeros silences the image tokens.
+    @Test func aRegionScalesTheImageTokensHintsOnly() throws {
+        let transformer = try transformer()
+        let cases = try ComponentParity.Cases("zimage_control/cases.safetensors")
+        let latents = try (0..<2).map { try cases("latents.\($0)") }
+        let captions = try (0..<2).map { try cases("captions.\($0)") }
+        let nets = [("v1", try ZImageControlNet.load(Fixtures.url("zimage_control/controlnet_v1"), transformer: transformer.config)),
+                    ("v2.1", try ZImageControlNet.load(Fixtures.url("zimage_control/controlnet_v2.safetensors"), transformer: transformer.config))]
+        for (name, net) in nets {
+            let control = try (0..<2).map { try cases("\(name).control.\($0)") }
+            func hints(_ weight: Double?) throws -> (hints: [Int: Tensor], imageLengths: [Int], captions: [(start: Int, length: Int)]) {
+                let regions = try weight.map { w in try latents.map { try Tensor.full([1, $0.size(1), $0.size(2), $0.size(3)], w) } }
+                var out: [Int: Tensor] = [:], imageLengths: [Int] = [], captionSpans: [(start: Int, length: Int)] = []
+                _ = try withNoGrad {
+                    try transformer.forward(latents: latents, timesteps: cases("timesteps"), captions: captions) { inputs in
+                        out = try net.hints(inputs, control: control, scale: 0.75, regions: regions)
+                        imageLengths = inputs.embedded.layouts.map(\.imageLength)
+                        captionSpans = inputs.embedded.layouts.map { ($0.paddedImageLength, $0.captionLength) }
+                        return out
+                    }
+                }
+                return (out, imageLengths, captionSpans)
+            }
+            let full = try hints(nil), ones = try hints(1), silent = try hints(0), half = try hints(0.5)
+            for (layer, hint) in full.hints {
+                try ComponentParity.expectClose(try #require(ones.hints[layer]), hint, "\(name) hint \(layer), region of ones")
+                for i in 0..<2 {
+                    func image(_ h: Tensor) throws -> Tensor { try h.narrow(dim: 0, start: i, length: 1).narrow(dim: 1, start: 0, length: full.imageLengths[i]) }
+                    func caption(_ h: Tensor) throws -> Tensor {
+                        try h.narrow(dim: 0, start: i, length: 1).narrow(dim: 1, start: full.captions[i].start, length: full.captions[i].length)
+                    }
+                    #expect(try image(try #require(silent.hints[layer])).abs().max().item() == 0, "\(name) layer \(layer) sample \(i)")
+                    #expect(try image(hint).abs().max().item() > 0)
+                    // v1's hints are linear in the weight; v2's refiner hints also change the stream its layers compare against.
+                    if name == "v1" {
+                        try ComponentParity.expectClose(try image(try #require(half.hints[layer])), try image(hint) * 0.5, "\(name) image tokens at 0.5")
+                        try ComponentParity.expectClose(try caption(try #require(half.hints[layer])), try caption(hint), "\(name) caption tokens at 0.5")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func version1FolderMatchesDiffusers() throws {
         let transformer = try transformer()
         let net = try ZImageControlNet.load(Fixtures.url("zimage_control/controlnet_v1"), transformer: transformer.config)

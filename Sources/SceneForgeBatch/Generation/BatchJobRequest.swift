@@ -20,7 +20,8 @@ struct BatchJobRequest {
             extras.merge(ImageConditioning.styleExtras(path: path, scale: job.styleStrength)) { _, new in new }
         }
         if let edit = job.edit { try extras.merge(Self.editExtras(edit, job: job, scratch: scratch)) { _, new in new } }
-        extras.merge(job.guidanceOptions.extras) { _, new in new }
+        // The control's own `control_region` (the layout's region, drawn to a PNG) stands over the option's "from-layout".
+        extras.merge(job.guidanceOptions.extras) { current, _ in current }
     }
 
     /// A scene's edit as the engine's extras; a mask from the layout is rasterised to a PNG like the control image.
@@ -55,6 +56,10 @@ struct BatchJobRequest {
         var extras: [String: JSONValue] = ["control": .string(path), "control_scale": .double(job.controlScale),
                                            "control_start": .double(job.controlStart), "control_end": .double(job.controlEnd)]
         if let controlNet { extras["controlnet"] = .string(controlNet) }
+        if job.guidanceOptions.controlRegion != nil {   // "from-layout": the anomaly region, drawn as the mask is
+            let region = try rasterizer.inpaintingMask().rgba()
+            extras["control_region"] = .string(try Self.scratchPNG(region, named: "\(job.id)-control-region.png", in: scratch))
+        }
         self.extras = extras
     }
 
@@ -85,10 +90,11 @@ extension BatchRecord {
     static func make(_ job: BatchJob, generated: GenerationRecord, createdAt: Date) -> GenerationRecord {
         var record = make(job, modelHash: generated.modelHash, sampler: generated.sampler, createdAt: createdAt)
         for key in ["controlnet", "controlnetVersion", "controlStyle", "controlStart", "controlEnd", "style", "styleScale", "styleGuidance",
-                    "controlOnNegative", "cfgTruncation", "cfgNormalization", "init", "strength", "pasteBack", "feather", "fitSteps"] {
+                    "controlOnNegative", "controlRegion", "controlOutside", "cfgTruncation", "cfgNormalization", "init", "strength", "pasteBack", "feather", "fitSteps"] {
             if let value = generated.extra[key] { record.extra[key] = value }
         }
-        // The generator saw the layout's mask as a scratch PNG; the record says where it came from.
+        // The generator saw the layout's mask and control region as scratch PNGs; the record says where they came from.
+        if let region = job.guidanceOptions.controlRegion { record.extra["controlRegion"] = region }
         switch job.edit?.mask {
         case .fromLayout?: record.extra["mask"] = "from-layout"
         case .image(_, let path)?: record.extra["mask"] = path

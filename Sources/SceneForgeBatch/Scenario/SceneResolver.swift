@@ -70,7 +70,8 @@ struct SceneResolver {
     }
 
     /// The scene's guidance options, refused where they would do nothing: style guidance needs a style reference,
-    /// cfg truncation / normalization need guidance, and where the control goes under guidance needs both.
+    /// cfg truncation / normalization need guidance, where the control goes under guidance needs both, and a control
+    /// region needs a control (`control_outside` a region).
     private func guidanceOptions(_ settings: ScenarioSettings, controlScale: Double) throws -> GuidanceOptions {
         let options = settings.guidanceOptions, guided = (settings.guidance ?? 0) > 0
         if options.styleGuidance != nil, settings.style == nil {
@@ -83,6 +84,12 @@ struct SceneResolver {
         if options.controlOnNegative != nil, !guided || controlScale == 0 {
             throw entry.error("control_on_negative", "control_on_negative says which guidance branches the layout's control reaches: "
                 + "set guidance > 0 and control_scale > 0 (in this scene or in [defaults])")
+        }
+        if options.controlRegion != nil, controlScale == 0 {
+            throw entry.error("control_region", "control_region says where the layout's control applies: set control_scale > 0 (in this scene or in [defaults])")
+        }
+        if options.controlOutside != nil, options.controlRegion == nil {
+            throw entry.error("control_outside", "control_outside is the control kept outside its region: set control_region = \"from-layout\"")
         }
         return options
     }

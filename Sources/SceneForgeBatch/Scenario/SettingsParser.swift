@@ -13,6 +13,15 @@ enum SettingsParser {
     static let maximumSide = ModelImageSize.sides.upperBound
     static let sideMultiple = ModelImageSize.sideMultiple
 
+    /// Where a scene's control applies: a scenario names its layout, so the region is that layout's anomaly region.
+    private static func controlRegion(_ table: TableReader) throws -> String? {
+        guard let text = try table.optionalString("control_region") else { return nil }
+        guard text == "from-layout" else {
+            throw table.error("control_region", "control_region must be \"from-layout\" (the scene's layout's anomaly region); got '\(text)'")
+        }
+        return text
+    }
+
     static func parse(_ table: TableReader, baseDirectory: String) throws -> ScenarioSettings {
         var s = ScenarioSettings()
         s.model = try nonEmpty(table, "model").map { Source($0, baseDirectory: baseDirectory) }
@@ -27,7 +36,8 @@ enum SettingsParser {
             styleGuidance: try table.optionalNumber("style_guidance", in: 0...100),
             cfgTruncation: try table.optionalNumber("cfg_truncation", in: 0...1),
             cfgNormalization: try table.optionalNumber("cfg_normalization", in: 0...100),
-            controlOnNegative: try table.optionalBool("control_on_negative"))
+            controlOnNegative: try table.optionalBool("control_on_negative"), controlRegion: try controlRegion(table),
+            controlOutside: try table.optionalNumber("control_outside", in: 0...1))
         s.negativePrompt = try table.optionalString("negative_prompt")
         s.controlScale = try table.optionalNumber("control_scale", in: 0...2)
         s.controlStart = try table.optionalNumber("control_start", in: 0...1)

@@ -6,6 +6,7 @@ extension ImageConditioning {
     /// The extras keys this reads; any other key is only copied into the record.
     public static let extrasKeys: Set<String> = [
         "controlnet", "control", "control_style", "control_scale", "control_start", "control_end", "control_on_negative",
+        "control_region", "control_outside",
         "init", "strength", "mask", "mask_layout", "paste_back", "feather", "fit_steps", "style", "style_scale", "style_guidance",
     ]
 
@@ -23,6 +24,7 @@ extension ImageConditioning {
                       controlStyle: read.string("control_style") ?? "segmentation", controlScale: read.number("control_scale") ?? 0.75,
                       controlStart: read.number("control_start") ?? 0, controlEnd: read.number("control_end") ?? 1,
                       controlOnNegative: read.flag("control_on_negative", default: true),
+                      controlRegion: read.string("control_region"), controlOutside: read.number("control_outside") ?? 0,
                       initImage: read.string("init"), strength: read.number("strength"), mask: read.string("mask"),
                       maskLayout: read.string("mask_layout"), pasteBack: read.flag("paste_back", default: false),
                       feather: read.whole("feather", 0...4096, of: "pixels"), fitSteps: read.whole("fit_steps", 0...100_000, of: "steps"),

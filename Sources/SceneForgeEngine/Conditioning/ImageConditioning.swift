@@ -18,6 +18,11 @@ public struct ImageConditioning {
     public var controlEnd: Double
     /// With guidance, whether the negative branch gets the ControlNet's hints too (`ControlGuidance.onNegative`).
     public var controlOnNegative: Bool
+    /// Where the control applies (`ControlGuidance.region`): "from-layout" (the control layout's anomaly region, as
+    /// the inpainting mask draws it) or a PNG (white: full scale); nil: everywhere. Elsewhere the hints keep
+    /// `controlOutside` of their scale.
+    public var controlRegion: String?
+    public var controlOutside: Double
     public var strength: Double?
     public var mask: String?
     public var maskLayout: String?
@@ -40,7 +45,7 @@ public struct ImageConditioning {
     /// Reads the source image and checks that the settings fit together; errors name the setting.
     public init(controlnet: String? = nil, control: String? = nil, controlStyle: String = "segmentation",
                 controlScale: Double = 0.75, controlStart: Double = 0, controlEnd: Double = 1, controlOnNegative: Bool = true,
-                initImage: String? = nil, strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil,
+                controlRegion: String? = nil, controlOutside: Double = 0, initImage: String? = nil, strength: Double? = nil, mask: String? = nil, maskLayout: String? = nil,
                 pasteBack: Bool = false, feather: Int = 0, fitSteps: Int = 0, style: String? = nil, styleScale: Double? = nil,
                 styleGuidance: Double? = nil) throws {
         (self.controlnet, self.control, self.controlStyle, self.controlScale) = (controlnet, control, controlStyle, controlScale)
@@ -48,6 +53,7 @@ public struct ImageConditioning {
         (self.maskLayout, self.pasteBack, self.feather, self.fitSteps, initPath) = (maskLayout, pasteBack, feather, fitSteps, initImage)
         source = try initImage.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         (stylePath, self.styleScale, self.styleGuidance, self.controlOnNegative) = (style, styleScale, styleGuidance, controlOnNegative)
+        (self.controlRegion, self.controlOutside) = (controlRegion, controlOutside)
         styleImage = try style.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         guard styleScale == nil || style != nil else { throw ConditioningError("a style scale needs a style reference image") }
         if let styleScale, !(styleScale.isFinite && styleScale >= 0) {
@@ -66,6 +72,13 @@ public struct ImageConditioning {
         }
         guard controlStart >= 0, controlEnd <= 1, controlStart < controlEnd else {
             throw ConditioningError("control start/end must satisfy 0 ≤ start < end ≤ 1 (got \(controlStart), \(controlEnd))")
+        }
+        guard controlRegion == nil || control != nil else { throw ConditioningError("a control region needs a control") }
+        guard controlOutside.isFinite, (0...1).contains(controlOutside) else {
+            throw ConditioningError("the control outside its region must be a fraction in 0...1 (got \(controlOutside))")
+        }
+        guard controlOutside == 0 || controlRegion != nil else {
+            throw ConditioningError("a control outside its region needs a control region (from-layout or a PNG)")
         }
         guard mask == nil || initImage != nil else { throw ConditioningError("a mask needs an init image (the image to inpaint)") }
         guard !pasteBack || mask != nil else { throw ConditioningError("paste-back needs a mask (what to keep is outside it)") }
@@ -106,7 +119,9 @@ public struct ImageConditioning {
             prepared.recordExtra["init"] = initPath
             prepared.recordExtra["strength"] = "\(edit.strength)"
             if let mask {
-                let image = try maskImage(mask, width: width, height: height, prepared: &prepared)
+                let layoutID = maskLayout ?? controlLayoutID
+                let image = try maskImage(mask, layoutID: layoutID, width: width, height: height, prepared: &prepared)
+                if mask == "from-layout" { prepared.recordExtra["maskLayout"] = layoutID }
                 edit.mask = try ZImagePipeline.maskTensor(image)
                 editMask = image
                 prepared.recordExtra["mask"] = mask
@@ -124,6 +139,14 @@ public struct ImageConditioning {
             let image = try controlImage(control, width: width, height: height, prepared: &prepared)
             var guidance = ControlGuidance(controlNet: net, image: try ZImagePipeline.imageTensor(image), scale: controlScale)
             (guidance.start, guidance.end, guidance.onNegative) = (controlStart, controlEnd, controlOnNegative)
+            if let controlRegion {
+                let layoutID = controlLayoutID ?? maskLayout
+                let region = try ZImagePipeline.maskTensor(maskImage(controlRegion, layoutID: layoutID, width: width, height: height,
+                                                                     prepared: &prepared))
+                guidance.region = controlOutside > 0 ? try region * (1 - controlOutside) + controlOutside : region
+                prepared.recordExtra["controlRegion"] = controlRegion
+                prepared.recordExtra["controlOutside"] = "\(controlOutside)"
+            }
             if let edit = request.edit, let mask = edit.mask, net.config.controlInDim > pipeline.transformer.config.inChannels {
                 guidance.inpaint = (edit.image, mask)   // v2: the ControlNet's own mask and masked-image channels
             }
@@ -164,21 +187,24 @@ public struct ImageConditioning {
         return try Self.controlImage(rasterizer, style: controlStyle)
     }
 
-    private func maskImage(_ mask: String, width: Int, height: Int, prepared: inout PreparedConditioning) throws -> RGBAImage {
+    /// A PNG mask, or "from-layout": the anomaly region of `layoutID`'s layout.
+    private func maskImage(_ mask: String, layoutID: String?, width: Int, height: Int,
+                           prepared: inout PreparedConditioning) throws -> RGBAImage {
         guard mask == "from-layout" else {
             let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: mask))
             try Self.expectSize(image, width, height, what: "the mask \(mask)")
             return image
         }
-        let isImage = control.map(Self.isImagePath) ?? true
-        guard let id = maskLayout ?? (isImage ? nil : control) else {
-            throw ConditioningError("a mask from-layout needs a mask layout id (or a layout id as the control)")
+        guard let layoutID else {
+            throw ConditioningError("a mask or control region from-layout needs a layout: a layout id as the control, or a mask layout id")
         }
-        let rasterizer = try LayoutRasterizer(layout: Self.layout(id), width: width, height: height)
+        let rasterizer = try LayoutRasterizer(layout: Self.layout(layoutID), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
-        prepared.recordExtra["maskLayout"] = id
         return try rasterizer.inpaintingMask().rgba()
     }
+
+    /// The control's layout id, when the control is a layout rather than a PNG.
+    private var controlLayoutID: String? { control.flatMap { Self.isImagePath($0) ? nil : $0 } }
 
     /// A control is an image when it names a PNG or an existing file; otherwise it is a layout id.
     static func isImagePath(_ control: String) -> Bool {

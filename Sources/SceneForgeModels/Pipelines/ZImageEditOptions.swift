@@ -44,6 +44,10 @@ public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weight
     /// v2 ControlNets only (diffusers' ZImageControlNetInpaintPipeline): the source image and mask that fill the
     /// ControlNet's mask and masked-image channels. Without it a v2 ControlNet gets zeros there.
     public var inpaint: (image: Tensor, mask: Tensor)?
+    /// Where the hints apply, [1, 1, H, W] in [0, 1] at the request's size: each image token's hints are scaled by
+    /// its pixels' mean (ComfyUI's ControlNet mask), so that a layout can steer its anomaly's region and leave the
+    /// rest of the page to the prompt. nil: everywhere at full scale.
+    public var region: Tensor?
 
     public init(controlNet: ZImageControlNet, image: Tensor, scale: Double = 0.75) {
         self.controlNet = controlNet
@@ -53,11 +57,22 @@ public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weight
 
     /// The hints of one evaluation of every branch of a step (`control`: one per sample of the batch).
     func hints(_ inputs: ZImageControlInputs, control: [Tensor], branches: GuidanceBranches) throws -> [Int: Tensor] {
-        let hints = try controlNet.hints(inputs, control: branches.repeated(control), scale: scale)
+        let regions = try region.map { try branches.repeated(Array(repeating: Self.latentRegion($0, like: control[0]), count: control.count)) }
+        let hints = try controlNet.hints(inputs, control: branches.repeated(control), scale: scale, regions: regions)
         guard !onNegative, let promptsOnly = try branches.weights(zeroing: .negative, device: inputs.transformer.device) else {
             return hints
         }
         return try hints.mapValues { try $0 * promptsOnly.to($0.dtype) }
+    }
+
+    /// The region map at a control latent's size, (1, F, h, w): each latent's weight is its pixels' mean.
+    static func latentRegion(_ region: Tensor, like latent: Tensor) throws -> Tensor {
+        let (h, w) = (latent.size(2), latent.size(3))
+        guard region.rank == 4, region.size(0) == 1, region.size(1) == 1, region.size(2) % h == 0, region.size(3) % w == 0 else {
+            throw ZImageError("the control region has shape \(region.shape); it must be [1, 1, H, W] at the image's size")
+        }
+        let pooled = try region.avgPool2d(kernel: (region.size(2) / h, region.size(3) / w))   // (1, 1, h, w)
+        return try pooled.squeeze(0).unsqueeze(1).expand([1, latent.size(1), h, w])
     }
 
     /// Whether step `index` of `total` (counted over the full schedule) gets the hints.

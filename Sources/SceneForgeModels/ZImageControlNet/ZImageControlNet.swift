@@ -50,11 +50,14 @@ public struct ZImageControlNet {
     }
 
     /// The hints for one transformer evaluation: `control` holds per sample (control_in_dim, F, H, W) latents
-    /// with the same spatial size as the sample's latents; every hint is multiplied by `scale`.
-    /// Returns hints keyed by the main-layer index they are added after.
-    public func hints(_ inputs: ZImageControlInputs, control: [Tensor], scale: Double) throws -> [Int: Tensor] {
+    /// with the same spatial size as the sample's latents; every hint is multiplied by `scale`. `regions`, when
+    /// given, holds per sample a (1, F, H, W) weight map at the same size: each image token's hints are further
+    /// multiplied by its patch's mean weight (a regional control, as ComfyUI's ControlNet mask); caption tokens'
+    /// hints are not. Returns hints keyed by the main-layer index they are added after.
+    public func hints(_ inputs: ZImageControlInputs, control: [Tensor], scale: Double, regions: [Tensor]? = nil) throws -> [Int: Tensor] {
         let e = inputs.embedded
         let transformer = inputs.transformer
+        let weights = try regions.map { try tokenWeights($0, inputs: e, device: transformer.device, dtype: transformer.dtype) }
         guard let embedder = controlAllXEmbedder[e.patchKey] else {
             throw ZImageError("the ControlNet has no embedder for patch size \(e.patchKey)")
         }
@@ -88,7 +91,7 @@ public struct ZImageControlNet {
             stream = last
             var byBlock: [Int: Tensor] = [:]
             for (hint, place) in zip(refinerHints, config.controlRefinerLayersPlaces ?? []) {
-                byBlock[place] = try hint * scale
+                byBlock[place] = try weights.map { try hint * $0.image * scale } ?? hint * scale
             }
             image = try transformer.refineImage(e, hints: byBlock)
         } else {
@@ -104,8 +107,38 @@ public struct ZImageControlNet {
                                                     rotary: e.unifiedRotary, mask: imageUnified.mask, adaln: e.adaln)
         var byLayer: [Int: Tensor] = [:]
         for (hint, place) in zip(layerHints, config.controlLayersPlaces) {
-            byLayer[place] = try hint * scale
+            byLayer[place] = try weights.map { try hint * $0.unified * scale } ?? hint * scale
         }
         return byLayer
+    }
+
+    /// Per-token weights of a regional control, (B, S, 1): over the image tokens alone (v2's refiner hints) and over
+    /// the unified sequence (the main layers' hints), where caption tokens weigh 1. A token's weight is the mean of
+    /// its patch's map, patchified and padded like the image itself.
+    private func tokenWeights(_ maps: [Tensor], inputs e: ZImageEmbeddedInputs, device: Device,
+                              dtype: DType) throws -> (image: Tensor, unified: Tensor) {
+        guard maps.count == e.layouts.count else {
+            throw ZImageError("ControlNet: \(maps.count) control regions for a batch of \(e.layouts.count)")
+        }
+        let rows = try zip(maps, e.layouts).enumerated().map { i, pair in
+            let (map, layout) = pair
+            let expected = [1, layout.latentSize.f, layout.latentSize.h, layout.latentSize.w]
+            guard map.shape == expected else {
+                throw ZImageError("ControlNet: control region \(i) has shape \(map.shape), expected \(expected)")
+            }
+            let patches = try ZImagePatches.patchify(map.to(device, dtype), patchSize: e.patchSize, framePatchSize: e.framePatchSize)
+            return try ZImagePatches.padRepeatingLast(patches.mean(dim: 1, keepDim: true), to: layout.paddedImageLength)
+        }
+        let unified = try zip(rows, e.layouts).map { row, layout in
+            try Tensor.cat([row, Tensor.ones([layout.paddedCaptionLength, 1], dtype: dtype, device: device)], dim: 0)
+        }
+        // Batch padding weighs 1 too, so that a region of ones is exactly no region.
+        func stacked(_ sequences: [Tensor]) throws -> Tensor {
+            let longest = sequences.map { $0.size(0) }.max() ?? 0
+            return try Tensor.stack(sequences.map { s in
+                s.size(0) == longest ? s : try Tensor.cat([s, Tensor.ones([longest - s.size(0), 1], dtype: dtype, device: device)], dim: 0)
+            }, dim: 0)
+        }
+        return (try stacked(rows), try stacked(unified))
     }
 }
