@@ -76,6 +76,15 @@ struct OwnControlNetTests {
         let white = folder.appendingPathComponent("white.png")
         try PNGFile.write(try RGBAImage(width: 96, height: 64, fill: (r: 255, g: 255, b: 255, a: 255)), record: nil, to: white)
         #expect(try run(["control_region": .string(white.path)]).image.pixels == everywhere.image.pixels)
+        let small = folder.appendingPathComponent("small.png")
+        try PNGFile.write(try RGBAImage(width: 32, height: 32, fill: (r: 255, g: 255, b: 255, a: 255)), record: nil, to: small)
+        #expect { try run(["control_region": .string(small.path)]) } throws: {
+            "\($0)".contains("the control region \(small.path) is 32x32 but the output is 96x64")
+        }
+        // A control image has no layout to draw the region from.
+        #expect { try run(["control": .string(white.path), "control_region": .string("from-layout")]) } throws: {
+            "\($0)".contains("the control region from-layout needs a layout")
+        }
 
         for (extras, message) in [(["control_region": JSONValue.string("from-layout"), "control_outside": .double(1.5)], "a fraction in 0...1"),
                                   (["control_outside": .double(0.5)], "needs a control region")] {

@@ -120,7 +120,7 @@ public struct ImageConditioning {
             prepared.recordExtra["strength"] = "\(edit.strength)"
             if let mask {
                 let layoutID = maskLayout ?? controlLayoutID
-                let image = try maskImage(mask, layoutID: layoutID, width: width, height: height, prepared: &prepared)
+                let image = try maskImage(mask, layoutID: layoutID, width: width, height: height, what: "the mask", prepared: &prepared)
                 if mask == "from-layout" { prepared.recordExtra["maskLayout"] = layoutID }
                 edit.mask = try ZImagePipeline.maskTensor(image)
                 editMask = image
@@ -142,7 +142,7 @@ public struct ImageConditioning {
             if let controlRegion {
                 let layoutID = controlLayoutID ?? maskLayout
                 let region = try ZImagePipeline.maskTensor(maskImage(controlRegion, layoutID: layoutID, width: width, height: height,
-                                                                     prepared: &prepared))
+                                                                     what: "the control region", prepared: &prepared))
                 guidance.region = controlOutside > 0 ? try region * (1 - controlOutside) + controlOutside : region
                 prepared.recordExtra["controlRegion"] = controlRegion
                 prepared.recordExtra["controlOutside"] = "\(controlOutside)"
@@ -188,15 +188,15 @@ public struct ImageConditioning {
     }
 
     /// A PNG mask, or "from-layout": the anomaly region of `layoutID`'s layout.
-    private func maskImage(_ mask: String, layoutID: String?, width: Int, height: Int,
+    private func maskImage(_ mask: String, layoutID: String?, width: Int, height: Int, what: String,
                            prepared: inout PreparedConditioning) throws -> RGBAImage {
         guard mask == "from-layout" else {
             let image = try PNGFile.read(contentsOf: URL(fileURLWithPath: mask))
-            try Self.expectSize(image, width, height, what: "the mask \(mask)")
+            try Self.expectSize(image, width, height, what: "\(what) \(mask)")
             return image
         }
         guard let layoutID else {
-            throw ConditioningError("a mask or control region from-layout needs a layout: a layout id as the control, or a mask layout id")
+            throw ConditioningError("\(what) from-layout needs a layout: a layout id as the control, or a mask layout id")
         }
         let rasterizer = try LayoutRasterizer(layout: Self.layout(layoutID), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
