@@ -29,7 +29,7 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Initial latents: a safetensors file with a float32 tensor named `latents` [1, C, H/8, W/8].") var noise: String?
     @Option(name: .customLong("save-latents"), help: "Write the final latents (tensor `latents`) to this safetensors file.") var saveLatents: String?
     @Option(help: "A Z-Image ControlNet: a diffusers folder or an alibaba-pai single .safetensors (v1 or v2.x); default with --control: the model's own controlnet/.") var controlnet: String?
-    @Option(help: "The control: a layout id (rendered with --control-style) or a PNG control image.") var control: String?
+    @Option(help: "The control: a layout id or a layout file (.toml, rendered with --control-style), or a PNG control image.") var control: String?
     @Option(name: .customLong("control-style"), help: "How a layout becomes a control image: segmentation (default) or edges.") var controlStyle: String?
     @Option(name: .customLong("control-scale"), help: "ControlNet conditioning scale (default 0.75).") var controlScale: Double?
     @Option(name: .customLong("control-start"), help: "Fraction of the run at which control starts (default 0).") var controlStart: Double?
@@ -87,7 +87,7 @@ struct Generate: AsyncParsableCommand {
         // A record from before style guidance names a style but no guidance: it was made with none.
         let recordedStyleGuidance = recorded?.extra["styleGuidance"].flatMap(Double.init)
             ?? (recorded?.extra["style"] != nil ? 0 : nil)
-        let conditioning = try ImageConditioning(
+        var conditioning = try ImageConditioning(
             controlnet: controlnet ?? recorded?.extra["controlnet"], control: control ?? recorded?.controlLayout,
             controlStyle: controlStyle ?? recorded?.extra["controlStyle"] ?? "segmentation",
             controlScale: controlScale ?? recorded?.controlStrength ?? 0.75,
@@ -103,6 +103,10 @@ struct Generate: AsyncParsableCommand {
             fitSteps: fitSteps ?? recorded?.extra["fitSteps"].flatMap(Int.init) ?? 0,
             style: style ?? recorded?.extra["style"], styleScale: styleScale ?? recorded?.extra["styleScale"].flatMap(Double.init),
             styleGuidance: styleGuidance ?? recordedStyleGuidance)
+        // A record whose layout was given in full (a nudged or user layout, a layout file) carries the layout's text.
+        if conditioning.layout == nil, let text = recorded?.extra["layoutFile"] {
+            conditioning.layout = try GivenLayout(text: text, source: "the record's layoutFile")
+        }
         var request = TextToImageRequest(prompts: [text])
         let referencePaths = reference.isEmpty
             ? ReferenceImages.paths(fromRecord: recorded?.extra[ReferenceImages.extrasKey]) : reference

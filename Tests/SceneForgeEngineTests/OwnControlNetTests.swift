@@ -95,6 +95,53 @@ struct OwnControlNetTests {
         }
     }
 
+    /// The workbench sends the layout as the user left it (`layout_toml`): a nudged built-in layout and a user's own
+    /// layout guide the job as drawn, their boxes are the record's ground truth, the record keeps the layout's text, and
+    /// `generate --from` (and `generate --control FILE.toml`) draw it again.
+    @Test func aLayoutGivenInFullIsWhatTheJobDraws() throws {
+        let model = try Self.modelWithOwnControlNet()
+        defer { try? FileManager.default.removeItem(at: model) }
+        let generator = try ZImageGenerator(folder: model, dtype: .float32, device: .cpu)
+        let builtIn = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/SceneForgeScenes/Data/layouts/toast.toml")
+        let toast = try String(contentsOf: builtIn, encoding: .utf8)
+        let nudged = toast.replacingOccurrences(of: "x = 0.2\ny = 0.7\n", with: "x = 0.2\ny = 0.3\n")
+        let custom = nudged.replacingOccurrences(of: "id = \"toast\"\nname", with: "id = \"toast_custom\"\nname")
+        #expect(nudged != toast && custom != nudged)
+        func run(_ id: String, _ text: String?) throws -> GenerationResult {
+            var extras: [String: JSONValue] = ["layout_id": .string(id), "control_strength": .double(0.8)]
+            if let text { extras["layout_toml"] = .string(text) }
+            return try generator.generate(Self.job(extras)) { _, _ in true }
+        }
+        let asShipped = try run("toast", nil), moved = try run("toast", nudged), own = try run("toast_custom", custom)
+        let unguided = try generator.generate(Self.job([:])) { _, _ in true }
+        #expect(try run("toast", toast).image.pixels == asShipped.image.pixels)
+        #expect(moved.image.pixels != asShipped.image.pixels && moved.image.pixels == own.image.pixels)
+        #expect(own.image.pixels != unguided.image.pixels && own.record.controlLayout == "toast_custom")
+        // The ground truth moved with the box: 0.4 of the 64-pixel height.
+        let shippedToast = try #require(asShipped.record.anomalyBoxes.first), movedToast = try #require(moved.record.anomalyBoxes.first)
+        #expect(shippedToast.y - movedToast.y == 26 && shippedToast.x == movedToast.x, "\(shippedToast) \(movedToast)")
+        #expect(moved.record.extra["layoutFile"] == nudged && asShipped.record.extra["layoutFile"] == nil)
+        #expect(try ZImageEngineTests.regenerated(own) == own.image)
+
+        // A layout file as generate's control.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-layout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("toast_custom.toml"), out = folder.appendingPathComponent("out.png")
+        try custom.write(to: file, atomically: true, encoding: .utf8)
+        try ZImageEngineTests.sceneforge(["generate", "--model", model.path, "--prompt", "a coupon popup", "--width", "96", "--height", "64",
+                                          "--steps", "4", "--seed", "3", "--control", file.path, "--control-scale", "0.8", "-o", out.path, "--quiet"])
+        #expect(try PNGFile.read(contentsOf: out).pixels == own.image.pixels)
+
+        // A broken layout fails the job with the reason, and never runs unguided.
+        let broken = custom.replacingOccurrences(of: "w = 0.6\n", with: "w = 0.9\n")
+        #expect { try run("toast_custom", broken) } throws: {
+            "\($0)".contains("field 'job.extras.layout_toml' is not a layout") && "\($0)".contains("extends past the right edge")
+        }
+        #expect { try run("toast", "id = 3") } throws: { "\($0)".contains("field 'job.extras.layout_toml' is not a layout") }
+    }
+
     /// `control_on_negative = false`: with guidance, only the prompt's branch gets the hints; recorded, so
     /// `generate --from` makes the same pixels, and ignored without guidance (there is no negative branch).
     @Test func controlOnThePromptsBranchOnly() throws {

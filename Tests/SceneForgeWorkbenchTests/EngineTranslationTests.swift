@@ -31,13 +31,12 @@ import Testing
         #expect(extras["anomaly_type"]?.stringValue == "toast")
         #expect(extras["control_strength"]?.doubleValue == 0.7)
         #expect(extras["style"] == nil && extras["style_scale"] == nil)
-        guard case .array(let boxes)? = extras["layout"]?["boxes"] else { Issue.record("no layout boxes"); return }
-        #expect(boxes.count == layout.boxes.count)
-        let anomaly = try #require(layout.boxes.first { $0.isAnomaly })
-        let sent = try #require(boxes.first { $0["id"]?.stringValue == anomaly.id })
-        #expect(sent["kind"]?.stringValue == anomaly.kind.rawValue)
-        #expect(sent["x"]?.doubleValue == anomaly.rect.x && sent["w"]?.doubleValue == anomaly.rect.w)
-        #expect(sent["anomaly"] == .bool(true))
+        // The layout goes whole, as a layout file's text, and the engine's conditioning reads back the same layout.
+        let text = try #require(extras["layout_toml"]?.stringValue)
+        var sentLayout = try catalog.parseLayout(text: text, displayName: "sent")
+        sentLayout.source = layout.source
+        #expect(sentLayout == layout)
+        #expect(try ImageConditioning(extras: extras).layout?.layout.boxes == layout.boxes)
     }
 
     @Test func aThumbnailPreviewBecomesAnOpaqueImage() throws {

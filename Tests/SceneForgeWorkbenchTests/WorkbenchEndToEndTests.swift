@@ -82,6 +82,31 @@ struct WorkbenchEndToEndTests {
         try session.expectCleanExit()
     }
 
+    /// Where the anomaly goes is what the user left in the Layout tab: the toast nudged up guides the embedded model's
+    /// own ControlNet there, and the image's ground truth is the moved box (before, the engine drew the built-in one).
+    @Test func aNudgedLayoutIsWhatTheJobDraws() throws {
+        let session = try Session(settings: "prompt = \"A toast in the lower third.\"\nlayout = \"toast\"\nrandom_seed = false\nseed = \"7\"\n",
+                                  model: EndToEndModel.embedded)
+        let tmux = session.tmux
+        try tmux.send("F3")
+        try tmux.waitFor(text: "anomaly: toast")
+        try tmux.send("m")
+        try tmux.waitFor(text: "NUDGING")
+        for _ in 0..<10 { try tmux.send("Up") }
+        try tmux.send("m")
+        try tmux.waitFor(text: "Nudge off")
+        try tmux.send("C-r")
+        try tmux.waitFor("the job done", timeout: 120) { $0.contains("step 8/8") && $0.contains("done in") }
+        let png = try #require(try FileManager.default.contentsOfDirectory(atPath: session.output).first { $0.hasSuffix(".png") })
+        let record = try #require(try PNGFile.metadata(contentsOf: URL(fileURLWithPath: session.output).appendingPathComponent(png)).record)
+        // The built-in toast sits at y 0.7 (179 of 256 pixels); ten nudges of 0.01 put it at 0.6.
+        let toast = try #require(record.anomalyBoxes.first)
+        #expect(record.controlLayout == "toast" && abs(toast.y - 154) <= 1, "\(record.anomalyBoxes)")
+        #expect(record.extra["layoutFile"]?.contains("y = 0.6\n") == true, "\(record.extra)")
+        try tmux.send("C-q")
+        try session.expectCleanExit()
+    }
+
     @Test func aTooSmallTerminalSaysSoAndARestoredOneIsRedrawn() throws {
         let session = try Session(settings: "")
         let tmux = session.tmux

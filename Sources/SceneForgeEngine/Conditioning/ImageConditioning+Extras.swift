@@ -6,7 +6,7 @@ extension ImageConditioning {
     /// The extras keys this reads; any other key is only copied into the record.
     public static let extrasKeys: Set<String> = [
         "controlnet", "control", "control_style", "control_scale", "control_start", "control_end", "control_on_negative",
-        "control_region", "control_outside",
+        "control_region", "control_outside", "layout_toml",
         "init", "strength", "mask", "mask_layout", "paste_back", "feather", "fit_steps", "style", "style_scale", "style_guidance",
     ]
 
@@ -29,9 +29,11 @@ extension ImageConditioning {
                       maskLayout: read.string("mask_layout"), pasteBack: read.flag("paste_back", default: false),
                       feather: read.whole("feather", 0...4096, of: "pixels"), fitSteps: read.whole("fit_steps", 0...100_000, of: "steps"),
                       style: read.string("style"), styleScale: read.number("style_scale"), styleGuidance: read.number("style_guidance"))
+        // A layout's file text (the workbench sends the layout as the user left it): drawn wherever its id is named.
+        layout = try read.string("layout_toml").map { try GivenLayout(text: $0, source: "field 'job.extras.layout_toml'") }
         // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
-        // a built-in layout guides the job through the model's own ControlNet when it has one.
-        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? Self.layout(id)) != nil,
+        // the layout (built in, or given in full) guides the job through the model's own ControlNet when it has one.
+        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? layout(named: id)) != nil,
            let strength = extras["control_strength"]?.doubleValue, strength.isFinite, strength > 0 {
             (control, controlScale, controlIfModelHasControlNet) = (id, strength, true)
         }

@@ -33,6 +33,9 @@ public struct ImageConditioning {
     /// A control the front end wants only where the model has a ControlNet of its own (the workbench's layout
     /// picker): without one, the job runs unguided, as it would on a model that predates ControlNets.
     public var controlIfModelHasControlNet = false
+    /// A layout given in full (the workbench's, nudged, or one of the user's own): a control, mask or control region
+    /// that names its id draws it instead of looking the id up among the built-in layouts.
+    public var layout: GivenLayout?
     public let initPath: String?
     public let source: RGBAImage?
     /// A style reference screenshot (PNG) for the model's style adapter, and the adapter scale (nil: the adapter's own).
@@ -54,6 +57,15 @@ public struct ImageConditioning {
         source = try initImage.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         (stylePath, self.styleScale, self.styleGuidance, self.controlOnNegative) = (style, styleScale, styleGuidance, controlOnNegative)
         (self.controlRegion, self.controlOutside) = (controlRegion, controlOutside)
+        // A layout file as the control: drawn like a built-in layout, under its own id.
+        if let control, control.lowercased().hasSuffix(".toml") {
+            let text: String
+            do { text = try String(contentsOfFile: control, encoding: .utf8) } catch {
+                throw ConditioningError("cannot read the layout file \(control): \(error.localizedDescription)")
+            }
+            let given = try GivenLayout(text: text, source: "the layout file \(control)")
+            (layout, self.control) = (given, given.layout.id)
+        }
         styleImage = try style.map { try PNGFile.read(contentsOf: URL(fileURLWithPath: $0)) }
         guard styleScale == nil || style != nil else { throw ConditioningError("a style scale needs a style reference image") }
         if let styleScale, !(styleScale.isFinite && styleScale >= 0) {
@@ -182,8 +194,9 @@ public struct ImageConditioning {
             try Self.expectSize(image, width, height, what: "the control image \(control)")
             return image
         }
-        let rasterizer = try LayoutRasterizer(layout: Self.layout(control), width: width, height: height)
+        let rasterizer = try LayoutRasterizer(layout: layout(named: control), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
+        prepared.noteLayout(layout, drawn: control)
         return try Self.controlImage(rasterizer, style: controlStyle)
     }
 
@@ -198,8 +211,9 @@ public struct ImageConditioning {
         guard let layoutID else {
             throw ConditioningError("\(what) from-layout needs a layout: a layout id as the control, or a mask layout id")
         }
-        let rasterizer = try LayoutRasterizer(layout: Self.layout(layoutID), width: width, height: height)
+        let rasterizer = try LayoutRasterizer(layout: layout(named: layoutID), width: width, height: height)
         prepared.noteAnomalies(of: rasterizer)
+        prepared.noteLayout(layout, drawn: layoutID)
         return try rasterizer.inpaintingMask().rgba()
     }
 
@@ -217,6 +231,12 @@ public struct ImageConditioning {
             throw ConditioningError("the control style must be one of \(ControlStyle.allCases.map(\.rawValue)) (got \(style))")
         }
         return try rasterizer.controlImage(style: style).rgba()
+    }
+
+    /// The given layout when `id` is its id, else the built-in layout `id`.
+    func layout(named id: String) throws -> Layout {
+        if let layout, layout.layout.id == id { return layout.layout }
+        return try Self.layout(id)
     }
 
     static func layout(_ id: String) throws -> Layout {
@@ -252,6 +272,11 @@ public struct PreparedConditioning {
         }
     }
 
+    /// A given layout that was drawn is recorded whole (`layoutFile`), so `generate --from` draws it again.
+    mutating func noteLayout(_ given: GivenLayout?, drawn id: String) {
+        if let given, given.layout.id == id { recordExtra["layoutFile"] = given.text }
+    }
+
     public func finish(_ image: RGBAImage) throws -> RGBAImage {
         guard let pasteBack else { return image }
         return try PasteBack.apply(generated: image, source: pasteBack.source, mask: pasteBack.region, feather: pasteBack.feather)
@@ -262,4 +287,20 @@ public struct PreparedConditioning {
 public struct ConditioningError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A layout given as a layout file's text (the format `SceneCatalog` reads), checked against the built-in taxonomy.
+public struct GivenLayout: Sendable {
+    public let layout: Layout
+    public let text: String
+
+    /// `source` names where the text came from in errors.
+    public init(text: String, source: String) throws {
+        do {
+            layout = try SceneCatalog.builtIn().parseLayout(text: text, displayName: "layout")
+        } catch {
+            throw ConditioningError("\(source) is not a layout: \(error)")
+        }
+        self.text = text
+    }
 }

@@ -24,27 +24,13 @@ public enum EngineTranslation {
         var extras: [String: JSONValue] = [:]
         if let anomaly = request.anomalyType { extras["anomaly_type"] = .string(anomaly) }
         if let id = request.layoutID { extras["layout_id"] = .string(id) }
-        if let layout = request.layout { extras["layout"] = json(layout) }
+        // The layout as the user left it (nudged, or one of their own), drawn by the engine in place of the built-in one.
+        if let layout = request.layout { extras["layout_toml"] = .string(LayoutWriter.toml(layout)) }
         if let strength = request.controlStrength { extras["control_strength"] = .double(strength) }
         if let style = request.stylePath {
             extras.merge(ImageConditioning.styleExtras(path: style, scale: request.styleStrength)) { _, new in new }
         }
         return extras.isEmpty ? nil : extras
-    }
-
-    /// A layout as JSON: boxes in canvas-relative coordinates (0...1, origin top left), as in the layout TOML files.
-    static func json(_ layout: Layout) -> JSONValue {
-        let boxes: [JSONValue] = layout.boxes.map { box in
-            var fields: [String: JSONValue] = [
-                "id": .string(box.id), "kind": .string(box.kind.rawValue),
-                "x": .double(box.rect.x), "y": .double(box.rect.y), "w": .double(box.rect.w), "h": .double(box.rect.h),
-                "anomaly": .bool(box.isAnomaly), "z": .int(Int64(box.z)),
-            ]
-            if let text = box.text { fields["text"] = .string(text) }
-            return .object(fields)
-        }
-        return .object(["id": .string(layout.id), "anomaly_type": .string(layout.anomalyType),
-                        "aspect": .string(layout.aspect.description), "boxes": .array(boxes)])
     }
 
     /// What the workbench shows for one client event; nil for events it has no use for.
