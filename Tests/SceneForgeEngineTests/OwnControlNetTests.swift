@@ -68,6 +68,10 @@ struct OwnControlNetTests {
         #expect(region.record.extra["controlRegion"] == "from-layout" && softened.record.extra["controlOutside"] == "0.5")
         #expect(region.record.anomalyBoxes == everywhere.record.anomalyBoxes)
         #expect(try ZImageEngineTests.regenerated(softened) == softened.image)
+        // The workbench's layout picker with its control reach set to the anomaly region.
+        let picked = try generator.generate(Self.job(["layout_id": .string("toast"), "control_strength": .double(0.8),
+                                                      "control_region": .string("from-layout"), "control_outside": .double(0.5)])) { _, _ in true }
+        #expect(picked.image.pixels == softened.image.pixels)
 
         // A white PNG is a region of everything.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-region-\(UUID().uuidString)")

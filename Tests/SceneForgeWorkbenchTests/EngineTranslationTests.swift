@@ -37,6 +37,17 @@ import Testing
         sentLayout.source = layout.source
         #expect(sentLayout == layout)
         #expect(try ImageConditioning(extras: extras).layout?.layout.boxes == layout.boxes)
+        #expect(extras["control_region"] == nil && extras["control_outside"] == nil)
+
+        // The control within the anomaly region: the picker's layout is the control, and the region is its own.
+        var regional = request
+        regional.controlOutside = 0.5
+        let regionalExtras = try #require(EngineTranslation.extras(regional))
+        let conditioning = try ImageConditioning(extras: regionalExtras)
+        #expect(conditioning.control == layout.id && conditioning.controlScale == 0.7)
+        #expect(conditioning.controlRegion == "from-layout" && conditioning.controlOutside == 0.5)
+        regional.controlOutside = 1
+        #expect(EngineTranslation.extras(regional)?["control_region"] == nil)
     }
 
     @Test func aThumbnailPreviewBecomesAnOpaqueImage() throws {

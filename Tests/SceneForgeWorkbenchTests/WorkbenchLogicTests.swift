@@ -127,6 +127,23 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(wb.handle(.character("y")) == [.quit])
     }
 
+    /// `a` in the Layout tab: the control everywhere, in the anomaly region with half its strength elsewhere, or there only.
+    @Test func theLayoutsControlReachCyclesAndGoesWithTheJob() throws {
+        var wb = try makeWorkbench()
+        for c in "a toast" { _ = wb.handle(.character(c)) }
+        wb.state.tab = .layout
+        wb.state.layoutIndex = try #require(wb.state.catalog.layouts.firstIndex { $0.id == "toast" })
+        #expect(wb.state.controlOutside == 1 && render(wb).text.contains("a control: everywhere"))
+        var reach: [Double] = []
+        for _ in 0..<3 { _ = wb.handle(.character("a")); reach.append(wb.state.controlOutside) }
+        #expect(reach == [0.5, 0, 1])
+        _ = wb.handle(.character("a"))
+        #expect(render(wb).text.contains("a control: anomaly + 0.50"))
+        let requests = wb.handle(.control("r")).compactMap { effect -> JobRequest? in if case .submit(let r) = effect { return r } else { return nil } }
+        #expect(requests.count == 1 && requests.first?.controlOutside == 0.5 && requests.first?.layoutID == "toast")
+        #expect(wb.state.settings(base: WorkbenchSettings()).controlOutside == 0.5)
+    }
+
     @Test func nudgeMovesTheAnomalyBoxesAndSaveWritesALayoutTheCatalogReadsBack() throws {
         var wb = try makeWorkbench()
         wb.state.tab = .layout
@@ -204,6 +221,7 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
 
     @Test func settingsRoundTripAndKeyOverridesApply() throws {
         var s = WorkbenchSettings()
+        s.controlOutside = 0.5
         s.prompt = "弹窗 \"quoted\"\nline two"
         s.seed = UInt64.max
         s.keys = ["run": ["f9", "ctrl-g"]]
@@ -214,5 +232,6 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(!bindings.matches(.control("r"), .run))
         #expect(throws: SettingsError.self) { try KeyBindings(overrides: ["runn": ["f9"]]) }
         #expect(throws: SettingsError.self) { try WorkbenchSettings.parse("steps = 0", file: "w.toml") }
+        #expect(throws: SettingsError.self) { try WorkbenchSettings.parse("control_outside = 2", file: "w.toml") }
     }
 }

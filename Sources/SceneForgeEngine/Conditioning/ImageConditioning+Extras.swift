@@ -20,8 +20,19 @@ extension ImageConditioning {
 
     public init(extras: [String: JSONValue]) throws {
         let read = JobExtrasReader(extras: extras)
-        try self.init(controlnet: read.string("controlnet"), control: read.string("control"),
-                      controlStyle: read.string("control_style") ?? "segmentation", controlScale: read.number("control_scale") ?? 0.75,
+        // A layout's file text (the workbench sends the layout as the user left it): drawn wherever its id is named.
+        let given = try read.string("layout_toml").map { try GivenLayout(text: $0, source: "field 'job.extras.layout_toml'") }
+        // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras): when
+        // the job names no control, the layout (built in, or given in full) guides the job through the model's own
+        // ControlNet when it has one.
+        var picked: (id: String, strength: Double)?
+        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, given?.layout.id == id || (try? Self.layout(id)) != nil,
+           let strength = extras["control_strength"]?.doubleValue, strength.isFinite, strength > 0 {
+            picked = (id, strength)
+        }
+        try self.init(controlnet: read.string("controlnet"), control: read.string("control") ?? picked?.id,
+                      controlStyle: read.string("control_style") ?? "segmentation",
+                      controlScale: picked?.strength ?? read.number("control_scale") ?? 0.75,
                       controlStart: read.number("control_start") ?? 0, controlEnd: read.number("control_end") ?? 1,
                       controlOnNegative: read.flag("control_on_negative", default: true),
                       controlRegion: read.string("control_region"), controlOutside: read.number("control_outside") ?? 0,
@@ -29,13 +40,7 @@ extension ImageConditioning {
                       maskLayout: read.string("mask_layout"), pasteBack: read.flag("paste_back", default: false),
                       feather: read.whole("feather", 0...4096, of: "pixels"), fitSteps: read.whole("fit_steps", 0...100_000, of: "steps"),
                       style: read.string("style"), styleScale: read.number("style_scale"), styleGuidance: read.number("style_guidance"))
-        // A layout's file text (the workbench sends the layout as the user left it): drawn wherever its id is named.
-        layout = try read.string("layout_toml").map { try GivenLayout(text: $0, source: "field 'job.extras.layout_toml'") }
-        // The workbench's layout picker and control strength (`layout_id`, `control_strength`, recorded as extras):
-        // the layout (built in, or given in full) guides the job through the model's own ControlNet when it has one.
-        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? layout(named: id)) != nil,
-           let strength = extras["control_strength"]?.doubleValue, strength.isFinite, strength > 0 {
-            (control, controlScale, controlIfModelHasControlNet) = (id, strength, true)
-        }
+        if let given { layout = given }
+        controlIfModelHasControlNet = picked != nil
     }
 }

@@ -32,6 +32,9 @@ public struct AppState: Sendable {
     public var editedLayout: Layout?
     public var nudging = false
     public var controlStrength = 0.8
+    /// The share of the control strength kept outside the layout's anomaly region (1: control everywhere;
+    /// `ImageConditioning.controlRegion`).
+    public var controlOutside = 1.0
 
     // Style: index 0 is "none".
     public var styleFiles: [URL] = []

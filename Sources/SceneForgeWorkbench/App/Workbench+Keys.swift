@@ -177,6 +177,12 @@ extension Workbench {
         let count = state.catalog.layouts.count
         if bindings.matches(key, .strengthDown) { state.controlStrength = Self.step(state.controlStrength, -0.05); return [] }
         if bindings.matches(key, .strengthUp) { state.controlStrength = Self.step(state.controlStrength, 0.05); return [] }
+        if bindings.matches(key, .controlRegion) {
+            // Everywhere → the anomaly region with half elsewhere → the anomaly region only → everywhere.
+            state.controlOutside = state.controlOutside >= 1 ? 0.5 : (state.controlOutside > 0 ? 0 : 1)
+            state.status = "Control: \(LayoutView.controlReach(state.controlOutside))."
+            return []
+        }
         if bindings.matches(key, .nudgeMode) {
             state.nudging.toggle()
             if state.nudging, state.editedLayout == nil { state.editedLayout = state.selectedLayout }
@@ -383,8 +389,12 @@ extension Workbench {
             prompt: record.prompt, negativePrompt: record.negativePrompt,
             model: record.extra["modelPath"] ?? record.model, seed: seed, steps: record.steps,
             width: record.width, height: record.height, guidance: record.guidance, layoutID: record.controlLayout,
-            layout: record.controlLayout.flatMap { state.catalog.layout(id: $0) },
-            controlStrength: record.controlStrength, stylePath: record.styleReference, styleStrength: record.styleStrength,
+            // The layout as it was drawn (the record keeps a nudged or user layout's text), else the catalog's.
+            layout: record.extra["layoutFile"].flatMap { try? state.catalog.parseLayout(text: $0, displayName: "record") }
+                ?? record.controlLayout.flatMap { state.catalog.layout(id: $0) },
+            controlStrength: record.controlStrength,
+            controlOutside: record.extra["controlRegion"] == "from-layout" ? record.extra["controlOutside"].flatMap(Double.init) ?? 0 : nil,
+            stylePath: record.styleReference, styleStrength: record.styleStrength,
             anomalyType: record.anomalyType, output: output)
         state.tab = .run
         return [.submit(request)]

@@ -37,6 +37,7 @@ public struct Workbench: Sendable {
                 prompt: text, negativePrompt: state.negativePrompt.text, model: state.model, seed: seed,
                 steps: state.steps, width: preset.width, height: preset.height, guidance: state.guidance,
                 layoutID: state.selectedLayout?.id, layout: state.selectedLayout, controlStrength: state.selectedLayout == nil ? nil : state.controlStrength,
+                controlOutside: state.selectedLayout == nil ? nil : state.controlOutside,
                 stylePath: state.selectedStyle?.path, styleStrength: state.selectedStyle == nil ? nil : state.styleStrength,
                 anomalyType: state.selectedLayout?.anomalyType ?? state.selectedAnomaly?.id, output: output))
         }

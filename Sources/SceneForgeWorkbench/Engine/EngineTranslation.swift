@@ -27,6 +27,9 @@ public enum EngineTranslation {
         // The layout as the user left it (nudged, or one of their own), drawn by the engine in place of the built-in one.
         if let layout = request.layout { extras["layout_toml"] = .string(LayoutWriter.toml(layout)) }
         if let strength = request.controlStrength { extras["control_strength"] = .double(strength) }
+        if let outside = request.controlOutside, outside < 1 {
+            (extras["control_region"], extras["control_outside"]) = (.string("from-layout"), .double(outside))
+        }
         if let style = request.stylePath {
             extras.merge(ImageConditioning.styleExtras(path: style, scale: request.styleStrength)) { _, new in new }
         }

@@ -17,6 +17,8 @@ public struct JobRequest: Equatable, Sendable {
     /// The layout as the user left it (nudges included): what the engine conditions on.
     public var layout: Layout?
     public var controlStrength: Double?
+    /// Below 1: the control acts in the layout's anomaly region and keeps this share of its strength elsewhere.
+    public var controlOutside: Double?
     public var stylePath: String?
     public var styleStrength: Double?
     public var anomalyType: String?
@@ -24,11 +26,12 @@ public struct JobRequest: Equatable, Sendable {
     public var output: String
 
     public init(prompt: String, negativePrompt: String = "", model: String, seed: UInt64, steps: Int, width: Int?, height: Int?,
-                guidance: Double, layoutID: String? = nil, layout: Layout? = nil, controlStrength: Double? = nil,
+                guidance: Double, layoutID: String? = nil, layout: Layout? = nil, controlStrength: Double? = nil, controlOutside: Double? = nil,
                 stylePath: String? = nil, styleStrength: Double? = nil, anomalyType: String? = nil, output: String) {
         self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model; self.seed = seed
         self.steps = steps; self.width = width; self.height = height; self.guidance = guidance
         self.layoutID = layoutID; self.layout = layout; self.controlStrength = controlStrength; self.stylePath = stylePath
+        self.controlOutside = controlOutside
         self.styleStrength = styleStrength; self.anomalyType = anomalyType; self.output = output
     }
 }

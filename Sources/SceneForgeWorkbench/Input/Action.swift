@@ -11,7 +11,7 @@ public enum Action: String, CaseIterable, Sendable {
     // Compose.
     case insertChinese = "insert_chinese"
     // Layout and style.
-    case strengthDown = "strength_down", strengthUp = "strength_up"
+    case strengthDown = "strength_down", strengthUp = "strength_up", controlRegion = "control_region"
     case nudgeMode = "nudge_mode", narrower, wider, shorter, taller, saveLayout = "save_layout"
     // Parameters.
     case rerollSeed = "reroll_seed", toggleRandomSeed = "toggle_random_seed", lockSeed = "lock_seed"
@@ -46,6 +46,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .insertChinese: return "anomaly picker: insert the Chinese template"
         case .strengthDown: return "control or style strength -0.05"
         case .strengthUp: return "control or style strength +0.05"
+        case .controlRegion: return "layout: control everywhere or in the anomaly region"
         case .nudgeMode: return "layout: nudge the anomaly box (arrows move)"
         case .narrower: return "nudge: narrower"
         case .wider: return "nudge: wider"

@@ -29,6 +29,7 @@ public struct KeyBindings: Sendable {
         .insertChinese: [.character("z")],
         .strengthDown: [.character("[")],
         .strengthUp: [.character("]")],
+        .controlRegion: [.character("a")],
         .nudgeMode: [.character("m")],
         .narrower: [.character("<")],
         .wider: [.character(">")],

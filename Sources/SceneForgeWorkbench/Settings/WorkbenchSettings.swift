@@ -18,6 +18,8 @@ public struct WorkbenchSettings: Equatable, Sendable {
     public var guidance = 0.0
     public var batchCount = 1
     public var controlStrength = 0.8
+    /// The share of the control strength kept outside the layout's anomaly region (1: control everywhere).
+    public var controlOutside = 1.0
     public var styleStrength = 0.6
     public var layout = ""
     /// Action name → key names; see `Action` and `Key(name:)`.
@@ -67,7 +69,7 @@ public struct WorkbenchSettings: Equatable, Sendable {
             return b
         }
         let known: Set<String> = ["theme", "model", "output_dir", "styles_dir", "prompt", "negative_prompt", "seed", "random_seed",
-                                  "steps", "size", "guidance", "batch_count", "control_strength", "style_strength", "layout", "keys"]
+                                  "steps", "size", "guidance", "batch_count", "control_strength", "control_outside", "style_strength", "layout", "keys"]
         for key in root.keys where !known.contains(key) {
             throw SettingsError("\(file): \(key): unknown setting (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -87,6 +89,7 @@ public struct WorkbenchSettings: Equatable, Sendable {
         s.guidance = try double("guidance", 0...20) ?? s.guidance
         s.batchCount = try int("batch_count", 1...1000) ?? s.batchCount
         s.controlStrength = try double("control_strength", 0...1) ?? s.controlStrength
+        s.controlOutside = try double("control_outside", 0...1) ?? s.controlOutside
         s.styleStrength = try double("style_strength", 0...1) ?? s.styleStrength
         s.layout = try string("layout") ?? s.layout
         if let keys = root["keys"] {
@@ -110,6 +113,7 @@ public struct WorkbenchSettings: Equatable, Sendable {
                   "prompt = \(q(prompt))", "negative_prompt = \(q(negativePrompt))", "seed = \(q(String(seed)))",
                   "random_seed = \(randomSeed)", "steps = \(steps)", "size = \(q(size))", "guidance = \(LayoutWriter.number(guidance))",
                   "batch_count = \(batchCount)", "control_strength = \(LayoutWriter.number(controlStrength))",
+                  "control_outside = \(LayoutWriter.number(controlOutside))",
                   "style_strength = \(LayoutWriter.number(styleStrength))", "layout = \(q(layout))"]
         if !keys.isEmpty {
             lines += ["", "[keys]"]
@@ -140,6 +144,7 @@ extension AppState {
         guidance = s.guidance
         batchCount = s.batchCount
         controlStrength = s.controlStrength
+        controlOutside = s.controlOutside
         styleStrength = s.styleStrength
         if let index = catalog.layouts.firstIndex(where: { $0.id == s.layout }) { layoutIndex = index }
     }
@@ -156,6 +161,7 @@ extension AppState {
         s.guidance = guidance
         s.batchCount = batchCount
         s.controlStrength = controlStrength
+        s.controlOutside = controlOutside
         s.styleStrength = styleStrength
         s.layout = catalog.layouts.indices.contains(layoutIndex) ? catalog.layouts[layoutIndex].id : ""
         s.outputDirectory = outputDirectory.path

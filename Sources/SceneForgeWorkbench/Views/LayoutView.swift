@@ -7,7 +7,7 @@ enum LayoutView {
         let b = context.bindings
         context.frame(&screen, left, title: "Layouts (\(state.catalog.layouts.count))", focused: !state.nudging)
         let inner = left.inset
-        let infoHeight = 6
+        let infoHeight = 7
         let listRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - infoHeight)
         context.list(&screen, listRect, items: state.catalog.layouts.map(\.id), selected: state.layoutIndex, focused: !state.nudging)
         var y = listRect.maxY
@@ -15,6 +15,7 @@ enum LayoutView {
         let lines = [
             "anomaly: \(state.selectedLayout?.anomalyType ?? "-")",
             "control strength \(String(format: "%.2f", state.controlStrength)) \(strengthBar)",
+            "\(b.label(.controlRegion)) control: \(controlReach(state.controlOutside))",
             "\(b.label(.strengthDown))/\(b.label(.strengthUp)) strength  \(b.label(.nudgeMode)) nudge",
             "\(b.label(.saveLayout)) save" + (state.editedLayout != nil ? "  (edited)" : ""),
             state.nudging ? "NUDGING: arrows, \(b.label(.narrower))\(b.label(.wider)) w, \(b.label(.shorter))\(b.label(.taller)) h" : "",
@@ -30,6 +31,13 @@ enum LayoutView {
         } else {
             screen.put("No layouts loaded.", x: right.x + 2, y: right.y + 2, style: context.theme[.muted])
         }
+    }
+}
+
+extension LayoutView {
+    /// Where the layout's control acts, for a share `outside` of its strength kept outside the anomaly region.
+    static func controlReach(_ outside: Double) -> String {
+        outside >= 1 ? "everywhere" : outside > 0 ? String(format: "anomaly + %.2f", outside) : "anomaly only"
     }
 }
 
