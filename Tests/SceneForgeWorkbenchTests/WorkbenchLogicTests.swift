@@ -144,6 +144,25 @@ private func render(_ workbench: Workbench, theme: Theme = .fallback) -> ScreenB
         #expect(wb.state.settings(base: WorkbenchSettings()).controlOutside == 0.5)
     }
 
+    /// `R` in the Gallery re-runs a result as it was drawn: a nudged layout from the record's `layoutFile`, and the
+    /// control's reach from `controlRegion`/`controlOutside`.
+    @Test func aGalleryRerunRedrawsTheRecordedLayoutAndReach() throws {
+        var wb = try makeWorkbench()
+        var toast = try #require(wb.state.catalog.layout(id: "toast"))
+        for i in toast.boxes.indices where toast.boxes[i].isAnomaly { toast.boxes[i].rect.y -= 0.1 }
+        let image = URL(fileURLWithPath: "/tmp/sceneforge-gallery-rerun.png")
+        wb.state.galleryFiles = [image]
+        wb.state.galleryRecords[image.path] = GenerationRecord(
+            prompt: "a toast", model: "m", seed: 5, steps: 8, sampler: "euler", guidance: 0, width: 128, height: 256,
+            controlLayout: "toast", controlStrength: 0.8, createdAt: Date(),
+            extra: ["layoutFile": LayoutWriter.toml(toast), "controlRegion": "from-layout", "controlOutside": "0.5"])
+        wb.state.tab = .gallery
+        let requests = wb.handle(.character("R")).compactMap { effect -> JobRequest? in if case .submit(let r) = effect { return r } else { return nil } }
+        let request = try #require(requests.first)
+        #expect(request.layout?.anomalyBoxes == toast.anomalyBoxes && request.layoutID == "toast")
+        #expect(request.controlStrength == 0.8 && request.controlOutside == 0.5 && request.seed == 5)
+    }
+
     @Test func nudgeMovesTheAnomalyBoxesAndSaveWritesALayoutTheCatalogReadsBack() throws {
         var wb = try makeWorkbench()
         wb.state.tab = .layout
