@@ -146,6 +146,42 @@ struct OwnControlNetTests {
         #expect { try run("toast", "id = 3") } throws: { "\($0)".contains("field 'job.extras.layout_toml' is not a layout") }
     }
 
+    /// A given layout may show one of the user's own anomaly types (their `anomalies.toml`), as the workbench lists it.
+    @Test func aGivenLayoutMayUseTheUsersOwnAnomalyType() throws {
+        let user = FileManager.default.temporaryDirectory.appendingPathComponent("sceneforge-user-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: user) }
+        try """
+            [[anomalies]]
+            id = "coupon_rain"
+            name = "Coupon rain"
+            description = "Coupons falling over the page."
+            prompt_en = "coupons raining over the page"
+            prompt_zh = "优惠券雨"
+            expected_action = "dismiss_then_continue"
+            expected_action_description = "Wait for the rain to stop."
+            placement = "full_page"
+            box_kinds = ["image"]
+            """.write(to: user.appendingPathComponent("anomalies.toml"), atomically: true, encoding: .utf8)
+        let text = """
+            id = "rain"
+            name = "Coupon rain"
+            anomaly = "coupon_rain"
+            [[boxes]]
+            kind = "image"
+            x = 0.1
+            y = 0.2
+            w = 0.5
+            h = 0.3
+            anomaly = true
+            """
+        let given = try GivenLayout(text: text, source: "rain", environment: ["SCENEFORGE_CONFIG_DIR": user.path])
+        #expect(given.layout.anomalyType == "coupon_rain" && given.layout.anomalyBoxes.count == 1)
+        #expect { try GivenLayout(text: text, source: "rain", environment: ["SCENEFORGE_CONFIG_DIR": user.path + "-missing"]) } throws: {
+            "\($0)".contains("rain is not a layout") && "\($0)".contains("unknown anomaly id 'coupon_rain'")
+        }
+    }
+
     /// `control_on_negative = false`: with guidance, only the prompt's branch gets the hints; recorded, so
     /// `generate --from` makes the same pixels, and ignored without guidance (there is no negative branch).
     @Test func controlOnThePromptsBranchOnly() throws {

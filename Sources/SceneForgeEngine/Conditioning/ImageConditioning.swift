@@ -289,15 +289,18 @@ public struct ConditioningError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// A layout given as a layout file's text (the format `SceneCatalog` reads), checked against the built-in taxonomy.
+/// A layout given as a layout file's text (the format `SceneCatalog` reads), checked against the taxonomy the workbench
+/// loads: the built-in anomaly types and the user's own (`SceneSources.standard`), so that a user layout of a user
+/// anomaly type is accepted; the built-in ones alone when the user's files do not load.
 public struct GivenLayout: Sendable {
     public let layout: Layout
     public let text: String
 
     /// `source` names where the text came from in errors.
-    public init(text: String, source: String) throws {
+    public init(text: String, source: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         do {
-            layout = try SceneCatalog.builtIn().parseLayout(text: text, displayName: "layout")
+            let catalog = try (try? SceneCatalog.load(SceneSources.standard(environment: environment))) ?? SceneCatalog.builtIn()
+            layout = try catalog.parseLayout(text: text, displayName: "layout")
         } catch {
             throw ConditioningError("\(source) is not a layout: \(error)")
         }
