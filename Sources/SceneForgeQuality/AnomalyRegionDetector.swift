@@ -120,7 +120,8 @@ public struct AnomalyRegionDetector: Sendable {
 
     /// Layout adherence of one image: IoU of the detected region with the layout's anomaly region.
     public func adherence(_ image: RGBAImage, layout: Layout) throws -> Double {
-        try reading(image, layout: layout).iou
+        let map = try scoreMap(image, layoutID: layout.id)
+        return iou(regions(map, layoutID: layout.id, threshold: threshold(for: layout.id)), map: map, image: image, layout: layout)
     }
 
     /// One image's layout adherence as the bar reads it, and as the detector's best candidate region reads it.
@@ -137,21 +138,24 @@ public struct AnomalyRegionDetector: Sendable {
     /// How many of the heaviest groups, at each calibration level, the best candidate is chosen from.
     static let candidateGroups = 6
 
+    /// `adherence`, and the best candidate beside it (a search over every calibration level: for diagnostics only).
     public func reading(_ image: RGBAImage, layout: Layout) throws -> Reading {
         let map = try scoreMap(image, layoutID: layout.id)
-        let truth = Self.target(layout, width: image.width, height: image.height)
-        func iou(_ boxes: [PixelRect]) -> Double {
-            RegionOverlap.iou(boxes.map { Self.scaled($0, from: map, to: image) }, truth, width: image.width, height: image.height)
-        }
-        let pieceCount = pieces[layout.id] ?? 1
-        var best = 0.0
+        let detected = iou(regions(map, layoutID: layout.id, threshold: threshold(for: layout.id)), map: map, image: image, layout: layout)
+        var best = detected   // the detected region is a candidate too, also when it is empty
         for candidate in Self.thresholdCandidates {
             let groups = Array(groups(map, threshold: candidate).prefix(Self.candidateGroups).map(\.rect))
-            for subset in Self.subsets(of: groups, upTo: pieceCount) { best = max(best, iou(subset)) }
+            for subset in Self.subsets(of: groups, upTo: pieces[layout.id] ?? 1) {
+                best = max(best, iou(subset, map: map, image: image, layout: layout))
+            }
         }
-        let detected = iou(Array(groups(map, threshold: threshold(for: layout.id)).prefix(pieceCount).map(\.rect)))
-        // The detected region is a candidate too, also when it is empty.
-        return Reading(iou: detected, bestCandidate: max(best, detected))
+        return Reading(iou: detected, bestCandidate: best)
+    }
+
+    /// IoU, in `image`'s pixels, of boxes found at the working size with `layout`'s anomaly region.
+    private func iou(_ boxes: [PixelRect], map: ScoreMap, image: RGBAImage, layout: Layout) -> Double {
+        RegionOverlap.iou(boxes.map { Self.scaled($0, from: map, to: image) }, Self.target(layout, width: image.width, height: image.height),
+                          width: image.width, height: image.height)
     }
 
     /// Every non-empty subset of `items` with at most `size` members.

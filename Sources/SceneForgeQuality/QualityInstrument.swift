@@ -127,15 +127,21 @@ public struct QualityInstrument: Sendable {
 
     /// The detector's mean IoU per layout id over `screens`.
     func adherence(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: Double] {
-        try adherenceReadings(screens).mapValues { Self.mean($0.map(\.iou)) }
+        try byLayout(screens) { try detector.adherence($0, layout: $1) }.mapValues(Self.mean)
     }
 
-    /// The detector's reading of each screen, grouped by layout id.
+    /// The detector's reading of each screen (with its best candidate), grouped by layout id.
     func adherenceReadings(_ screens: [(image: RGBAImage, layout: Layout)]) throws -> [String: [AnomalyRegionDetector.Reading]] {
-        let each = try screens.concurrentMap { try detector.reading($0.image, layout: $0.layout) }
-        var readings: [String: [AnomalyRegionDetector.Reading]] = [:]
-        for (screen, reading) in zip(screens, each) { readings[screen.layout.id, default: []].append(reading) }
-        return readings
+        try byLayout(screens) { try detector.reading($0, layout: $1) }
+    }
+
+    /// `read` of each screen, on all cores, grouped by layout id in the screens' order.
+    private func byLayout<T>(_ screens: [(image: RGBAImage, layout: Layout)],
+                             _ read: (RGBAImage, Layout) throws -> T) throws -> [String: [T]] {
+        let each = try screens.concurrentMap { try read($0.image, $0.layout) }
+        var grouped: [String: [T]] = [:]
+        for (screen, value) in zip(screens, each) { grouped[screen.layout.id, default: []].append(value) }
+        return grouped
     }
 
     private static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }

@@ -20,8 +20,13 @@ struct BatchJobRequest {
             extras.merge(ImageConditioning.styleExtras(path: path, scale: job.styleStrength)) { _, new in new }
         }
         if let edit = job.edit { try extras.merge(Self.editExtras(edit, job: job, scratch: scratch)) { _, new in new } }
-        // The control's own `control_region` (the layout's region, drawn to a PNG) stands over the option's "from-layout".
-        extras.merge(job.guidanceOptions.extras) { current, _ in current }
+        extras.merge(job.guidanceOptions.extras) { _, new in new }
+        // A region "from-layout" is the scene's layout's, drawn to a PNG like the control image (a scenario's own
+        // layouts included, which the generator cannot look up by id).
+        if job.guidanceOptions.controlRegion != nil, job.controlScale > 0, let layout = job.layout {
+            let region = try LayoutRasterizer(layout: layout, width: job.width, height: job.height).inpaintingMask().rgba()
+            extras["control_region"] = .string(try Self.scratchPNG(region, named: "\(job.id)-control-region.png", in: scratch))
+        }
     }
 
     /// A scene's edit as the engine's extras; a mask from the layout is rasterised to a PNG like the control image.
@@ -56,10 +61,6 @@ struct BatchJobRequest {
         var extras: [String: JSONValue] = ["control": .string(path), "control_scale": .double(job.controlScale),
                                            "control_start": .double(job.controlStart), "control_end": .double(job.controlEnd)]
         if let controlNet { extras["controlnet"] = .string(controlNet) }
-        if job.guidanceOptions.controlRegion != nil {   // "from-layout": the anomaly region, drawn as the mask is
-            let region = try rasterizer.inpaintingMask().rgba()
-            extras["control_region"] = .string(try Self.scratchPNG(region, named: "\(job.id)-control-region.png", in: scratch))
-        }
         self.extras = extras
     }
 

@@ -26,7 +26,7 @@ extension ImageConditioning {
         // the job names no control, the layout (built in, or given in full) guides the job through the model's own
         // ControlNet when it has one.
         var picked: (id: String, strength: Double)?
-        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, given?.layout.id == id || (try? Self.layout(id)) != nil,
+        if extras["control"] == nil, let id = extras["layout_id"]?.stringValue, (try? Self.layout(id, given: given)) != nil,
            let strength = extras["control_strength"]?.doubleValue, strength.isFinite, strength > 0 {
             picked = (id, strength)
         }

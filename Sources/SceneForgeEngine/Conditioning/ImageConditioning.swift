@@ -234,9 +234,11 @@ public struct ImageConditioning {
     }
 
     /// The given layout when `id` is its id, else the built-in layout `id`.
-    func layout(named id: String) throws -> Layout {
-        if let layout, layout.layout.id == id { return layout.layout }
-        return try Self.layout(id)
+    func layout(named id: String) throws -> Layout { try Self.layout(id, given: layout) }
+
+    static func layout(_ id: String, given: GivenLayout?) throws -> Layout {
+        if let given, given.layout.id == id { return given.layout }
+        return try layout(id)
     }
 
     static func layout(_ id: String) throws -> Layout {

@@ -55,14 +55,19 @@ public struct ControlGuidance: @unchecked Sendable {  // the ControlNet's weight
         self.scale = scale
     }
 
-    /// The hints of one evaluation of every branch of a step (`control`: one per sample of the batch).
-    func hints(_ inputs: ZImageControlInputs, control: [Tensor], branches: GuidanceBranches) throws -> [Int: Tensor] {
-        let regions = try region.map { try branches.repeated(Array(repeating: Self.latentRegion($0, like: control[0]), count: control.count)) }
-        let hints = try controlNet.hints(inputs, control: branches.repeated(control), scale: scale, regions: regions)
+    /// The hints of one evaluation of every branch of a step (`control`: one per sample of the batch; `regions`:
+    /// `latentRegions(like: control)`, made once a run).
+    func hints(_ inputs: ZImageControlInputs, control: [Tensor], regions: [Tensor]?, branches: GuidanceBranches) throws -> [Int: Tensor] {
+        let hints = try controlNet.hints(inputs, control: branches.repeated(control), scale: scale, regions: regions.map(branches.repeated))
         guard !onNegative, let promptsOnly = try branches.weights(zeroing: .negative, device: inputs.transformer.device) else {
             return hints
         }
         return try hints.mapValues { try $0 * promptsOnly.to($0.dtype) }
+    }
+
+    /// The region at each control latent's size, one per sample; nil without a region.
+    func latentRegions(like control: [Tensor]) throws -> [Tensor]? {
+        try region.map { region in try control.map { try Self.latentRegion(region, like: $0) } }
     }
 
     /// The region map at a control latent's size, (1, F, h, w): each latent's weight is its pixels' mean.

@@ -264,7 +264,8 @@ public final class ZImagePipeline {
                 source = (image, mask)
             }
             let control = try request.control.map { guidance in
-                (guidance, try controlLatents(guidance, batch: batch, height: request.height, width: request.width))
+                let latents = try controlLatents(guidance, batch: batch, height: request.height, width: request.width)
+                return (guidance, latents, try guidance.latentRegions(like: latents))
             }
 
             let start = Date()
@@ -278,8 +279,8 @@ public final class ZImagePipeline {
                 let samples = try (0..<batch).map { try modelInput.narrow(dim: 0, start: $0, length: 1).squeeze(0).unsqueeze(1) }
                 let time = Double(ZImageSchedule.modelTimestep(step.timestep))
                 var hook: ZImageControlHook?
-                if let (guidance, hints) = control, guidance.applies(atStep: step.index, of: scheduler.numInferenceSteps) {
-                    hook = { try guidance.hints($0, control: hints, branches: branches) }
+                if let (guidance, hints, regions) = control, guidance.applies(atStep: step.index, of: scheduler.numInferenceSteps) {
+                    hook = { try guidance.hints($0, control: hints, regions: regions, branches: branches) }
                 }
                 let captions = branches.captions(positive: positive, negative: negative)
                 let targets = branches.repeated(samples)

@@ -92,11 +92,12 @@ struct ZImageBatch {
 
     var maxLength: Int { hidden.size(1) }
 
-    init(_ sequences: [Tensor]) throws {
+    /// `padValue` fills the batch padding (zeros for hidden states).
+    init(_ sequences: [Tensor], padValue: Double = 0) throws {
         lengths = sequences.map { $0.size(0) }
         let longest = lengths.max() ?? 0
         let padded = try sequences.map { s in
-            s.size(0) == longest ? s : try s.pad([0, 0, 0, longest - s.size(0)])
+            s.size(0) == longest ? s : try s.pad([0, 0, 0, longest - s.size(0)], value: padValue)
         }
         hidden = try Tensor.stack(padded, dim: 0)
         if lengths.allSatisfy({ $0 == longest }) {

@@ -133,12 +133,6 @@ public struct ZImageControlNet {
             try Tensor.cat([row, Tensor.ones([layout.paddedCaptionLength, 1], dtype: dtype, device: device)], dim: 0)
         }
         // Batch padding weighs 1 too, so that a region of ones is exactly no region.
-        func stacked(_ sequences: [Tensor]) throws -> Tensor {
-            let longest = sequences.map { $0.size(0) }.max() ?? 0
-            return try Tensor.stack(sequences.map { s in
-                s.size(0) == longest ? s : try Tensor.cat([s, Tensor.ones([longest - s.size(0), 1], dtype: dtype, device: device)], dim: 0)
-            }, dim: 0)
-        }
-        return (try stacked(rows), try stacked(unified))
+        return (try ZImageBatch(rows, padValue: 1).hidden, try ZImageBatch(unified, padValue: 1).hidden)
     }
 }
