@@ -56,6 +56,9 @@ struct EvalReport {
                      QualityFigures.mean(instrument.softenedAdherence), QualityFigures.worst(instrument.softenedAdherence),
                      instrument.softenedThemeRecognition)
             + "\n  softened, per layout: " + perLayout(instrument.softenedAdherence)
+            + String(format: "\n  softened with a halo (a wide blur blended in): detector mean IoU %.3f (worst layout %.3f)",
+                     QualityFigures.mean(instrument.haloAdherence), QualityFigures.worst(instrument.haloAdherence))
+            + "\n  with a halo, per layout: " + perLayout(instrument.haloAdherence)
     }
 
     /// Per requested theme colour: recognised/asked, and what the misses were read as.

@@ -42,6 +42,10 @@ public struct AnomalyRegionDetector: Sendable {
     let pieces: [String: Int]
     /// Per layout, the calibrated levels.
     let thresholds: [String: Threshold]
+    /// Per layout, how far each side of a found box may move onto the image's own edge (`EdgeSnapping`), in pixels
+    /// at 128 wide: calibrated from `snapCandidates`, 0 where snapping does not help on the training screens.
+    let snapRadii: [String: Int]
+    static let snapCandidates = [0, 2, 4, 6]
 
     /// The layouts this detector can look for.
     public var layoutIDs: [String] { scorers.keys.sorted() }
@@ -63,8 +67,13 @@ public struct AnomalyRegionDetector: Sendable {
             try BoostedTrees(rows: rows[layout] ?? [], targets: targets[layout] ?? [], rounds: boostingRounds)
         }
         let scorers = Dictionary(uniqueKeysWithValues: zip(layouts, trained))
-        let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:])
-        return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: try uncalibrated.calibrated(on: screens))
+        let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:], snapRadii: [:])
+        // Each training screen scored once (most of calibration's cost), for both calibrations.
+        let scored = try screens.concurrentMap { screen in (screen, try uncalibrated.scoreMap(screen.image, layoutID: screen.layout.id)) }
+        let thresholds = try uncalibrated.calibratedThresholds(on: scored)
+        let unsnapped = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: thresholds, snapRadii: [:])
+        return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: thresholds,
+                                     snapRadii: try unsnapped.calibratedSnapRadii(on: scored))
     }
 
     /// One training screen's sampled pixels: up to `samplesPerClass` inside its anomaly region (target 1) and as many
@@ -86,22 +95,35 @@ public struct AnomalyRegionDetector: Sendable {
         return (rows, targets, pieces)
     }
 
-    /// Per layout, the candidate threshold with the best mean training IoU.
-    private func calibrated(on screens: [LabelledScreen]) throws -> [String: Threshold] {
-        let perScreen = try screens.concurrentMap { screen in
-            let map = try scoreMap(screen.image, layoutID: screen.layout.id)
+    /// Per layout, the candidate threshold with the best mean training IoU (at the working size).
+    private func calibratedThresholds(on scored: [(LabelledScreen, ScoreMap)]) throws -> [String: Threshold] {
+        try Self.bestPerLayout(Self.thresholdCandidates, on: scored) { screen, map in
             let truth = Self.target(screen.layout, width: map.width, height: map.height)
             return Self.thresholdCandidates.map { threshold in
                 RegionOverlap.iou(regions(map, layoutID: screen.layout.id, threshold: threshold), truth, width: map.width, height: map.height)
             }
         }
+    }
+
+    /// Per layout, the snapping radius with the best mean training IoU (in the screens' pixels); the smallest of equals.
+    private func calibratedSnapRadii(on scored: [(LabelledScreen, ScoreMap)]) throws -> [String: Int] {
+        try Self.bestPerLayout(Self.snapCandidates, on: scored) { screen, map in
+            let view = View(image: screen.image, map: map, edges: EdgeSnapping(planes: try ColourPlanes(screen.image)))
+            let found = regions(view.map, layoutID: screen.layout.id, threshold: threshold(for: screen.layout.id))
+            return Self.snapCandidates.map { iou(found, in: view, layout: screen.layout, snapRadius: $0) }
+        }
+    }
+
+    /// Per layout, the candidate whose summed IoU over that layout's screens is highest (the first of equals);
+    /// `ious` gives one screen's IoU for each candidate, in order.
+    private static func bestPerLayout<Candidate>(_ candidates: [Candidate], on scored: [(LabelledScreen, ScoreMap)],
+                                                 _ ious: @Sendable (LabelledScreen, ScoreMap) throws -> [Double]) throws -> [String: Candidate] {
+        let perScreen = try scored.concurrentMap { try ious($0.0, $0.1) }
         var totals: [String: [Double]] = [:]
-        for (screen, ious) in zip(screens, perScreen) {
+        for ((screen, _), ious) in zip(scored, perScreen) {
             totals[screen.layout.id] = zip(totals[screen.layout.id] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
         }
-        return totals.mapValues { sums in
-            Self.thresholdCandidates[sums.indices.max { sums[$0] < sums[$1] } ?? 0]
-        }
+        return totals.mapValues { sums in candidates[sums.indices.max { sums[$0] < sums[$1] } ?? 0] }
     }
 
     /// The region a layout asks for: its anomaly boxes except the dim overlay (a page-wide effect around the
@@ -114,14 +136,15 @@ public struct AnomalyRegionDetector: Sendable {
 
     /// The boxes of `layout`'s anomaly found in `image`, in its own pixels.
     public func detect(_ image: RGBAImage, layout: Layout) throws -> [PixelRect] {
-        let map = try scoreMap(image, layoutID: layout.id)
-        return regions(map, layoutID: layout.id, threshold: threshold(for: layout.id)).map { Self.scaled($0, from: map, to: image) }
+        let view = try view(image, layoutID: layout.id)
+        return placed(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, snapRadius: snapRadius(for: layout.id))
     }
 
     /// Layout adherence of one image: IoU of the detected region with the layout's anomaly region.
     public func adherence(_ image: RGBAImage, layout: Layout) throws -> Double {
-        let map = try scoreMap(image, layoutID: layout.id)
-        return iou(regions(map, layoutID: layout.id, threshold: threshold(for: layout.id)), map: map, image: image, layout: layout)
+        let view = try view(image, layoutID: layout.id)
+        return iou(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, layout: layout,
+                   snapRadius: snapRadius(for: layout.id))
     }
 
     /// One image's layout adherence as the bar reads it, and as the detector's best candidate region reads it.
@@ -140,22 +163,42 @@ public struct AnomalyRegionDetector: Sendable {
 
     /// `adherence`, and the best candidate beside it (a search over every calibration level: for diagnostics only).
     public func reading(_ image: RGBAImage, layout: Layout) throws -> Reading {
-        let map = try scoreMap(image, layoutID: layout.id)
-        let detected = iou(regions(map, layoutID: layout.id, threshold: threshold(for: layout.id)), map: map, image: image, layout: layout)
+        let view = try view(image, layoutID: layout.id)
+        let radius = snapRadius(for: layout.id)
+        let detected = iou(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, layout: layout, snapRadius: radius)
         var best = detected   // the detected region is a candidate too, also when it is empty
         for candidate in Self.thresholdCandidates {
-            let groups = Array(groups(map, threshold: candidate).prefix(Self.candidateGroups).map(\.rect))
+            let groups = Array(groups(view.map, threshold: candidate).prefix(Self.candidateGroups).map(\.rect))
             for subset in Self.subsets(of: groups, upTo: pieces[layout.id] ?? 1) {
-                best = max(best, iou(subset, map: map, image: image, layout: layout))
+                best = max(best, iou(subset, in: view, layout: layout, snapRadius: radius))
             }
         }
         return Reading(iou: detected, bestCandidate: best)
     }
 
-    /// IoU, in `image`'s pixels, of boxes found at the working size with `layout`'s anomaly region.
-    private func iou(_ boxes: [PixelRect], map: ScoreMap, image: RGBAImage, layout: Layout) -> Double {
-        RegionOverlap.iou(boxes.map { Self.scaled($0, from: map, to: image) }, Self.target(layout, width: image.width, height: image.height),
-                          width: image.width, height: image.height)
+    /// One image as the detector reads it for one layout: the score map, and the image's edges to snap onto.
+    private struct View {
+        let image: RGBAImage
+        let map: ScoreMap
+        let edges: EdgeSnapping
+    }
+
+    private func view(_ image: RGBAImage, layoutID: String) throws -> View {
+        View(image: image, map: try scoreMap(image, layoutID: layoutID), edges: EdgeSnapping(planes: try ColourPlanes(image)))
+    }
+
+    /// Boxes found at the working size, in the image's pixels, each side snapped within `snapRadius` (pixels at
+    /// 128 wide) onto the image's own edges.
+    private func placed(_ boxes: [PixelRect], in view: View, snapRadius: Int) -> [PixelRect] {
+        let radius = snapRadius * view.image.width / 128
+        return boxes.map { view.edges.snapped(Self.scaled($0, from: view.map, to: view.image), radius: radius) }
+    }
+
+    /// IoU, in the image's pixels, of boxes found at the working size (placed as `placed`) with `layout`'s anomaly region.
+    private func iou(_ boxes: [PixelRect], in view: View, layout: Layout, snapRadius: Int) -> Double {
+        let (width, height) = (view.image.width, view.image.height)
+        return RegionOverlap.iou(placed(boxes, in: view, snapRadius: snapRadius), Self.target(layout, width: width, height: height),
+                                 width: width, height: height)
     }
 
     /// Every non-empty subset of `items` with at most `size` members.
@@ -175,6 +218,8 @@ public struct AnomalyRegionDetector: Sendable {
     }
 
     private func threshold(for layoutID: String) -> Threshold { thresholds[layoutID] ?? Threshold(seed: 0.5, grow: 0.5) }
+
+    private func snapRadius(for layoutID: String) -> Int { snapRadii[layoutID] ?? 0 }
 
     /// Smoothed per-pixel scores at the working size.
     struct ScoreMap {

@@ -66,9 +66,11 @@ public struct QualityInstrument: Sendable {
     public let anomalyClassifier: ScreenClassifier
     public let themeClassifier: ScreenClassifier
     public let selfCheck: QualityFigures
-    /// The detector's mean IoU per layout on the held-out screens softened (`Softening`): how far it can be
-    /// trusted on an image drawn with less contrast than the renderer's.
+    /// The detector's mean IoU per layout on the held-out screens softened (`Softening.Kind.blur`): how far it can
+    /// be trusted on an image drawn with less contrast than the renderer's.
     public let softenedAdherence: [String: Double]
+    /// The same on the held-out screens softened with a halo (`Softening.Kind.halo`).
+    public let haloAdherence: [String: Double]
     /// The theme classifier's accuracy on the same softened held-out screens.
     public let softenedThemeRecognition: Double
 
@@ -81,21 +83,24 @@ public struct QualityInstrument: Sendable {
         let training = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: trainingSeeds)
         let heldOut = try RendererCorpus.screens(layouts: layouts, styles: styles, seeds: heldOutSeeds)
         // The detector and the theme classifier also learn from softened screens, because what they read is generated
-        // images; the anomaly type's grid features are relative to the page and need no such help.
-        let softTraining = try Softening.soften(training)
-        let detector = try AnomalyRegionDetector.train(on: training + softTraining)
+        // images; the anomaly type's grid features are relative to the page and need no such help. The detector's have
+        // a halo: trained on blurred screens alone, it read a generated button's glow as more anomaly (docs/embedded-
+        // model.md, twenty-first round); with the halo it reads held-out screens as well or better, crisp or softened.
+        let detector = try AnomalyRegionDetector.train(on: training + (try Softening.soften(training, .halo)))
         let anomaly = try ScreenClassifier.train(.anomalyType, on: training)
-        let theme = try ScreenClassifier.train(.themeColour, on: training + softTraining)
+        let theme = try ScreenClassifier.train(.themeColour, on: training + (try Softening.soften(training, .blur)))
         let partial = QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme,
                                         selfCheck: QualityFigures(adherence: [:], anomalyRecognition: 0, themeConfusion: ThemeConfusion(),
                                                                   styleConfusion: nil, diversity: 0),
-                                        softenedAdherence: [:], softenedThemeRecognition: 0)
+                                        softenedAdherence: [:], haloAdherence: [:], softenedThemeRecognition: 0)
         // The renderer's own seed-to-seed diversity: one prompt (layout + style), the held-out seeds and one more.
         let check = try partial.measure(heldOut.map { GeneratedScreen(image: $0.image, layout: $0.layout, style: $0.style, seed: $0.seed) },
                                         diversityGroups: try rendererDiversityGroups(layouts: layouts, styles: styles))
-        let softHeldOut = try Softening.soften(heldOut)
+        let softHeldOut = try Softening.soften(heldOut, .blur)
+        let haloHeldOut = try Softening.soften(heldOut, .halo)
         return QualityInstrument(detector: detector, anomalyClassifier: anomaly, themeClassifier: theme, selfCheck: check,
                                  softenedAdherence: try partial.adherence(softHeldOut.map { ($0.image, $0.layout) }),
+                                 haloAdherence: try partial.adherence(haloHeldOut.map { ($0.image, $0.layout) }),
                                  softenedThemeRecognition: try theme.accuracy(on: softHeldOut))
     }
 

@@ -7,9 +7,10 @@ import Testing
 /// The instrument proven on held-out renderer screens: if it cannot read the renderer's own output, its
 /// figures on a generated image mean nothing.
 struct InstrumentTests {
-    /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for 12 of 17 and every layout is past 0.75,
-    /// crisp or softened past 0.73 (docs/quality-bars.md lists each). These floors hold the line it does reach, so a
-    /// regression fails, and every layout stays above bar (a)'s 0.7, so that bar can be certified for each.
+    /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for 14 of 17 and every layout is past 0.79
+    /// crisp, past 0.74 softened and past 0.61 with a halo (docs/quality-bars.md lists each). These floors hold the
+    /// line it does reach, so a regression fails, and every layout stays above bar (a)'s 0.7 on the crisp and softened
+    /// screens, so that bar can be certified for each.
     @Test func detectorFindsEveryLayoutsAnomalyRegion() throws {
         let instrument = try #require(SharedInstrument.instrument)
         let check = instrument.selfCheck
@@ -18,14 +19,18 @@ struct InstrumentTests {
         #expect(Set(check.adherenceStandardError.keys) == Set(check.adherence.keys))
         #expect(check.adherenceStandardError.values.allSatisfy { (0..<0.2).contains($0) })
         for (layout, iou) in check.adherence.sorted(by: { $0.key < $1.key }) {
-            #expect(iou >= 0.72, "held-out mean IoU of layout \(layout) is \(iou)")
+            #expect(iou >= 0.77, "held-out mean IoU of layout \(layout) is \(iou)")
         }
-        #expect(check.meanAdherence >= 0.89)
-        #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 12)
-        // The same held-out screens softened, as a generator draws them.
+        // Without snapping each side onto the image's edges the mean was 0.904.
+        #expect(check.meanAdherence >= 0.92)
+        #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 14)
+        // The same held-out screens softened, as a generator draws them: blurred and faded, and with a halo.
         #expect(instrument.softenedAdherence.count == check.adherence.count)
-        #expect(instrument.softenedAdherence.values.reduce(0, +) / Double(instrument.softenedAdherence.count) >= 0.85)
-        for (layout, iou) in instrument.softenedAdherence { #expect(iou >= 0.7, "softened held-out mean IoU of layout \(layout) is \(iou)") }
+        #expect(QualityFigures.mean(instrument.softenedAdherence) >= 0.87)
+        for (layout, iou) in instrument.softenedAdherence { #expect(iou >= 0.72, "softened held-out mean IoU of layout \(layout) is \(iou)") }
+        #expect(instrument.haloAdherence.count == check.adherence.count)
+        #expect(QualityFigures.mean(instrument.haloAdherence) >= 0.85)
+        for (layout, iou) in instrument.haloAdherence { #expect(iou >= 0.58, "held-out mean IoU with a halo of layout \(layout) is \(iou)") }
     }
 
     @Test func aFadedAnomalyIsFoundWhereTheCrispOneIs() throws {

@@ -43,6 +43,49 @@ struct PartsTests {
         #expect(edges(faded) < 0.7 * edges(crisp))
     }
 
+    @Test func aHaloRunsPastTheElementOntoThePage() throws {
+        // The halo screen is the blur screen with a wide blur blended in: the same for the same seed, and the page just
+        // outside the network error's retry button, which the blur screen leaves at the page colour, glows.
+        let layout = try #require(SceneCatalog.builtIn().layout(id: "network_error"))
+        let image = try ScreenRenderer(style: AppStyle.named("shop-orange")).render(layout, seed: 3, width: 128, height: 256)
+        let (blurred, halo) = (try Softening.soften(image, seed: 3, .blur), try Softening.soften(image, seed: 3, .halo))
+        #expect(try Softening.soften(image, seed: 3, .halo) == halo && halo != blurred)
+        #expect(try Softening.soften(image, seed: 3) == blurred, "blur is the default")
+        let target = try #require(AnomalyRegionDetector.target(layout, width: 128, height: 256).first)
+        let crisp = try ColourPlanes(image), page = ColourPlanes.median(crisp.luma)
+        func isPage(_ planes: ColourPlanes, _ y: Int) -> Bool {
+            (target.x..<target.maxX).allSatisfy { abs(planes.luma[y * 128 + $0] - page) < 1e-3 }
+        }
+        // The button is the anomaly region's lowest drawn row. The blur's radius is 1-2 pixels and the halo's 3-6: the
+        // 3rd and 4th rows below the button are page when crisp or blurred, and glow with a halo.
+        let buttonBottom = try #require((target.y..<target.maxY).last { !isPage(crisp, $0) })
+        let band = (buttonBottom + 3)...(buttonBottom + 4)
+        #expect(band.allSatisfy { isPage(crisp, $0) }, "the band must be page in the crisp screen")
+        func offPage(_ picture: RGBAImage) throws -> Float {
+            let planes = try ColourPlanes(picture)
+            return band.flatMap { y in (target.x..<target.maxX).map { abs(planes.luma[y * 128 + $0] - page) } }.reduce(0, +)
+        }
+        let (glow, blur) = (try offPage(halo), try offPage(blurred))
+        #expect(blur < 0.01 && glow > 0.2, "\(glow) vs \(blur)")
+    }
+
+    @Test func edgeSnappingMovesEachSideOntoTheNearestEdge() throws {
+        // A blue card at x 10..<40, y 20..<30 on a white page; a box 3 pixels off on every side.
+        var image = try RGBAImage(width: 64, height: 64, fill: (r: 255, g: 255, b: 255, a: 255))
+        for y in 20..<30 { for x in 10..<40 { (image.pixels[4 * (y * 64 + x)], image.pixels[4 * (y * 64 + x) + 1]) = (40, 90) } }
+        let snapping = EdgeSnapping(planes: try ColourPlanes(image))
+        let card = PixelRect(x: 10, y: 20, w: 30, h: 10), off = PixelRect(x: 13, y: 17, w: 24, h: 16)
+        #expect(snapping.snapped(off, radius: 3) == card)
+        #expect(snapping.snapped(off, radius: 6) == card, "a wider search finds the same edges")
+        #expect(snapping.snapped(off, radius: 0) == off)
+        // On a blank stretch of page no edge is stronger than another: the box stays where it was.
+        let blank = PixelRect(x: 20, y: 40, w: 10, h: 10)
+        #expect(snapping.snapped(blank, radius: 4) == blank)
+        // At the image's border the box stays inside the image and keeps a side apart from the other.
+        let border = snapping.snapped(PixelRect(x: 0, y: 60, w: 2, h: 4), radius: 6)
+        #expect(border.x >= 0 && border.y >= 0 && border.maxX <= 64 && border.maxY <= 64 && border.w >= 1 && border.h >= 1)
+    }
+
     @Test func overlayFramesTheTargetAndTheDetection() throws {
         let image = try RGBAImage(width: 20, height: 20, fill: (r: 255, g: 255, b: 255, a: 255))
         let out = DetectionOverlay.draw(image, target: [PixelRect(x: 2, y: 2, w: 6, h: 6)], detected: [PixelRect(x: 7, y: 10, w: 30, h: 4)])
