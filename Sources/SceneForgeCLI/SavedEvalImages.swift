@@ -17,12 +17,15 @@ struct SavedEvalImages {
     }
 
     /// Beside `url` (an image of bar (a)), `<name>.boxes.png`: the image with the layout's target region framed in green
-    /// and what the detector found in red.
+    /// and what the detector found in red; and `<name>.scores.png`: the detector's score map the boxes were cut from.
     static func writeOverlay(of image: RGBAImage, layout: Layout, detector: AnomalyRegionDetector, beside url: URL) throws {
         let found = try detector.detect(image, layout: layout)
         let target = AnomalyRegionDetector.target(layout, width: image.width, height: image.height)
+        let base = url.deletingPathExtension()
         try PNGFile.write(DetectionOverlay.draw(image, target: target, detected: found), record: nil,
-                          to: url.deletingPathExtension().appendingPathExtension("boxes.png"))
+                          to: base.appendingPathExtension("boxes.png"))
+        try PNGFile.write(DetectionOverlay.scores(try detector.scoreMap(image, layout: layout), width: image.width, height: image.height),
+                          record: nil, to: base.appendingPathExtension("scores.png"))
     }
 
     /// Bar (a), (b) and (d)'s images, and those of one layout (its seeds) as diversity groups.

@@ -222,11 +222,16 @@ public struct AnomalyRegionDetector: Sendable {
     private func snapRadius(for layoutID: String) -> Int { snapRadii[layoutID] ?? 0 }
 
     /// Smoothed per-pixel scores at the working size.
-    struct ScoreMap {
-        let width: Int
-        let height: Int
-        let scores: [Float]
+    public struct ScoreMap: Sendable {
+        public let width: Int
+        public let height: Int
+        public let scores: [Float]
+
+        public init(width: Int, height: Int, scores: [Float]) { (self.width, self.height, self.scores) = (width, height, scores) }
     }
+
+    /// What the detector's regions are cut from: `image`'s score map for `layout`, at the working size.
+    public func scoreMap(_ image: RGBAImage, layout: Layout) throws -> ScoreMap { try scoreMap(image, layoutID: layout.id) }
 
     private func scoreMap(_ image: RGBAImage, layoutID: String) throws -> ScoreMap {
         guard let scorer = scorers[layoutID] else {

@@ -15,6 +15,21 @@ public enum DetectionOverlay {
         return out
     }
 
+    /// A detector's score map as a grey picture of `width` x `height` (each score pixel a block; black 0, white 1 or
+    /// more): where its regions came from, to tell a region that runs past the anomaly from one that misses it.
+    public static func scores(_ map: AnomalyRegionDetector.ScoreMap, width: Int, height: Int) throws -> RGBAImage {
+        var pixels = [UInt8](repeating: 255, count: width * height * 4)
+        for y in 0..<height {
+            let row = min(map.height - 1, y * map.height / height)
+            for x in 0..<width {
+                let level = UInt8((max(0, min(1, map.scores[row * map.width + min(map.width - 1, x * map.width / width)])) * 255).rounded())
+                let i = 4 * (y * width + x)
+                (pixels[i], pixels[i + 1], pixels[i + 2]) = (level, level, level)
+            }
+        }
+        return try RGBAImage(width: width, height: height, pixels: pixels)
+    }
+
     /// A one-pixel frame just inside `box`, clipped to the image.
     private static func outline(_ image: inout RGBAImage, _ box: PixelRect, _ colour: (UInt8, UInt8, UInt8)) {
         let x0 = max(0, box.x), y0 = max(0, box.y)

@@ -31,7 +31,7 @@ struct EvalCommandTests {
         // The 4 layout images, each with its detection picture, then bar (c)'s: a reference per app style and its
         // images at scales 1 and 0 on both seeds.
         let images = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }
-        #expect(images.filter { !$0.hasPrefix("style-") && !$0.hasSuffix(".boxes.png") }.count == 4)
+        #expect(images.filter { !$0.hasPrefix("style-") && !$0.hasSuffix(".boxes.png") && !$0.hasSuffix(".scores.png") }.count == 4)
         // Each image was generated under its layout's control at the asked scale (its record says so).
         let record = try #require(try PNGFile.metadata(contentsOf: folder.appendingPathComponent("toast-coffee-navy-3.png")).record)
         #expect(record.controlLayout == "toast" && record.controlStrength == 1.25 && record.seed == 3, "\(record)")
@@ -46,6 +46,16 @@ struct EvalCommandTests {
                 picture.pixels[4 * $0] == 0 && picture.pixels[4 * $0 + 1] == 220 && picture.pixels[4 * $0 + 2] == 0
             }
             #expect(green.count > 20, "\(name) has \(green.count) target-frame pixels")
+        }
+        // And the score map the boxes were cut from: grey, the image's size, bright somewhere.
+        let scores = images.filter { $0.hasSuffix(".scores.png") }
+        #expect(Set(scores.map { $0.replacingOccurrences(of: ".scores.png", with: "") })
+                == Set(pictures.map { $0.replacingOccurrences(of: ".boxes.png", with: "") }))
+        for name in scores {
+            let picture = try PNGFile.read(contentsOf: folder.appendingPathComponent(name))
+            let pixels = (0..<(picture.width * picture.height)).map { Array(picture.pixels[(4 * $0)..<(4 * $0 + 3)]) }
+            #expect(picture.width == 128 && picture.height == 256)
+            #expect(pixels.allSatisfy { $0[0] == $0[1] && $0[1] == $0[2] } && pixels.contains { $0[0] > 128 }, "\(name)")
         }
         #expect(images.filter { $0.hasPrefix("style-") && $0.hasSuffix("-reference.png") }.count == 12)
         #expect(images.filter { $0.hasPrefix("style-") && ($0.contains("-scale1-") || $0.contains("-scale0-")) }.count == 48, "\(images.sorted())")

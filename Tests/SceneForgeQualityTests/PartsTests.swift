@@ -69,6 +69,15 @@ struct PartsTests {
         #expect(blur < 0.01 && glow > 0.2, "\(glow) vs \(blur)")
     }
 
+    @Test func aScorePictureIsTheMapInBlocks() throws {
+        // A 2x2 map drawn at 4x6: each score a 2x3 block, clamped to 0...1.
+        let map = AnomalyRegionDetector.ScoreMap(width: 2, height: 2, scores: [0, 0.5, 1, 3])
+        let picture = try DetectionOverlay.scores(map, width: 4, height: 6)
+        func grey(_ x: Int, _ y: Int) -> UInt8 { picture.pixels[4 * (y * 4 + x)] }
+        #expect(picture.width == 4 && picture.height == 6)
+        #expect(grey(0, 0) == 0 && grey(1, 2) == 0 && grey(2, 0) == 128 && grey(3, 2) == 128 && grey(0, 3) == 255 && grey(3, 5) == 255)
+    }
+
     @Test func edgeSnappingMovesEachSideOntoTheNearestEdge() throws {
         // A blue card at x 10..<40, y 20..<30 on a white page; a box 3 pixels off on every side.
         var image = try RGBAImage(width: 64, height: 64, fill: (r: 255, g: 255, b: 255, a: 255))
