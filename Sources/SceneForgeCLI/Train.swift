@@ -62,7 +62,10 @@ struct Train: ParsableCommand {
             return try trainStyleAdapter(settings, model: URL(fileURLWithPath: export ?? base), base: URL(fileURLWithPath: base),
                                          output: outputURL, stop: stop, afterBase: false)
         }
+        let rendering = Date()
         let data = try TrainingData.make(settings, catalog: SceneCatalog.builtIn())
+        print(String(format: "training data: %d samples at %dx%d made in %.1f s", data.samples.count, settings.data.width,
+                     settings.data.height, Date().timeIntervalSince(rendering)))
         let checkpoint = outputURL.appendingPathComponent("checkpoints/latest.safetensors")
         let trainer: Trainer
         if resume {
@@ -82,6 +85,11 @@ struct Train: ParsableCommand {
             baseSteps += 1
             bar.show(progress)
             log.append(stage: progress.stage.rawValue, step: progress.step, loss: progress.loss, samplesPerSecond: progress.samplesPerSecond)
+        }
+        trainer.onCacheMade = { samples, seconds in
+            bar.clear()
+            let workers = settings.workerCount == 1 ? "1 worker" : "\(settings.workerCount) workers"
+            print(String(format: "encoded %d samples' latents and captions in %.1f s", samples, seconds) + " (\(workers))")
         }
         trainer.onPreview = { url, image in
             bar.clear()

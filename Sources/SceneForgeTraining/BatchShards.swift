@@ -46,15 +46,28 @@ enum BatchShards {
     /// Back-propagates a batch of `batch` samples split between `workers` threads: `loss` gives a shard's loss,
     /// already weighted by its share of the batch. Returns the batch's loss (the shards' sum).
     static func backward(batch: Int, workers: Int, loss: (Range<Int>) throws -> Tensor) throws -> Double {
-        let shards = ranges(batch: batch, workers: workers)
-        return try run(shards) { shard in
-            // libtorch's thread count is per thread under OpenMP, and a pooled thread keeps the count it first ran
-            // ops with: set it here, or a shard's reductions could split differently from run to run.
-            if shards.count > 1, try Torch.threadCount() != 1 { try Torch.setThreadCount(1) }
+        try runOnOneThreadEach(ranges(batch: batch, workers: workers)) { shard in
             let shardLoss = try loss(shard)
             try shardLoss.backward()
             return try shardLoss.item()
         }.reduce(0, +)
+    }
+
+    /// `transform` of every index in `0..<count`, the indices split into `workers` contiguous ranges that run on
+    /// threads of their own, each at one libtorch thread as a batch's shards do; the results in index order. Each
+    /// result is what one thread computes alone, so it does not depend on the worker count.
+    static func map<T>(_ count: Int, workers: Int, _ transform: (Int) throws -> T) throws -> [T] {
+        try runOnOneThreadEach(ranges(batch: count, workers: workers)) { try $0.map(transform) }.flatMap { $0 }
+    }
+
+    /// `run`, each shard's thread at one libtorch thread when there are several shards. libtorch's thread count is
+    /// per thread under OpenMP, and a pooled thread keeps the count it first ran ops with: set it here, or a
+    /// shard's reductions could split differently from run to run.
+    private static func runOnOneThreadEach<T>(_ shards: [Range<Int>], _ work: (Range<Int>) throws -> T) throws -> [T] {
+        try run(shards) { shard in
+            if shards.count > 1, try Torch.threadCount() != 1 { try Torch.setThreadCount(1) }
+            return try work(shard)
+        }
     }
 
     /// The shard's rows of a batch tensor (dimension 0); the tensor itself when the shard is the whole batch.

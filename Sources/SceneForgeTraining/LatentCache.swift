@@ -9,9 +9,11 @@ public struct LatentNormalization: Equatable, Sendable {
     public let shift: Double
     public let scale: Double
 
-    static func measure(vae: AutoencoderKL, data: TrainingData) throws -> LatentNormalization {
+    static func measure(vae: AutoencoderKL, data: TrainingData, workers: Int = 1) throws -> LatentNormalization {
         try withNoGrad {
-            let means = try data.samples.map { try vae.encode($0.image.unsqueeze(0)).mean.to(.float32) }
+            let means = try BatchShards.map(data.samples.count, workers: workers) {
+                try vae.encode(data.samples[$0].image.unsqueeze(0)).mean.to(.float32)
+            }
             let all = try Tensor.cat(means, dim: 0)
             let shift = try all.mean().item()
             let std = try all.std().item()
@@ -41,17 +43,20 @@ struct LatentCache {
     /// The empty prompt's caption features, for `transformer.caption_dropout`; only when the run drops captions.
     let emptyCaption: Tensor?
 
+    /// `workers`: threads that share the encoding, as they share a batch (`BatchShards`); the cache is the same for
+    /// any count.
     init(model: SmallModel, data: TrainingData, normalization: LatentNormalization, output: URL, withControls: Bool,
-         withAnomalyShares: Bool = false, withColourShares: Bool = false, withEmptyCaption: Bool = false) throws {
+         withAnomalyShares: Bool = false, withColourShares: Bool = false, withEmptyCaption: Bool = false, workers: Int = 1) throws {
         func encode(_ image: Tensor) throws -> Tensor {
             let mean = try model.vae.encode(image.unsqueeze(0)).mean.to(.float32)
             return try ((mean - normalization.shift) * normalization.scale).squeeze(0)
         }
-        latents = try withNoGrad { try data.samples.map { try encode($0.image) } }
+        let samples = data.samples
+        latents = try withNoGrad { try BatchShards.map(samples.count, workers: workers) { try encode(samples[$0].image) } }
         controls = withControls ? try withNoGrad {
-            try data.samples.enumerated().map { i, sample in
-                guard let control = sample.control else {
-                    throw TrainingError("training sample \(i) (layout \(sample.layoutID)) has no control image for the ControlNet stage")
+            try BatchShards.map(samples.count, workers: workers) { i in
+                guard let control = samples[i].control else {
+                    throw TrainingError("training sample \(i) (layout \(samples[i].layoutID)) has no control image for the ControlNet stage")
                 }
                 return try encode(control)
             }

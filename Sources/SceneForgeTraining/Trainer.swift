@@ -49,6 +49,8 @@ public final class Trainer {
 
     public var onProgress: (TrainingProgress) -> Void = { _ in }
     public var onPreview: (URL, RGBAImage) -> Void = { _, _ in }
+    /// Once the frozen encoders' outputs are cached: how many samples, and how long it took.
+    public var onCacheMade: (_ samples: Int, _ seconds: TimeInterval) -> Void = { _, _ in }
 
     /// A fresh run, or a fine-tuning run when `config.initFrom` names a diffusers folder.
     public init(config: TrainingConfig, data: TrainingData, output: URL) throws {
@@ -260,7 +262,7 @@ public final class Trainer {
         stageStep = 0
         // The VAE is frozen from here on: its latents are measured now, so that a run which trains the VAE alone
         // exports them and a later run on that folder (vae.steps = 0) starts from the right normalisation.
-        if stage == .vae { latentNormalization = try LatentNormalization.measure(vae: model.vae, data: data) }
+        if stage == .vae { latentNormalization = try LatentNormalization.measure(vae: model.vae, data: data, workers: config.workerCount) }
         let order = TrainingStage.allCases
         stage = Self.firstStage(from: order[min((order.firstIndex(of: stage) ?? 0) + 1, order.count - 1)], config: config)
         try saveCheckpoint()
@@ -268,13 +270,15 @@ public final class Trainer {
 
     func latentCache() throws -> LatentCache {
         if let cache { return cache }
-        let normalization = try latentNormalization ?? LatentNormalization.measure(vae: model.vae, data: data)
+        let started = Date()
+        let normalization = try latentNormalization ?? LatentNormalization.measure(vae: model.vae, data: data, workers: config.workerCount)
         latentNormalization = normalization
         let made = try LatentCache(model: model, data: data, normalization: normalization, output: output,
                                   withControls: config.controlnet.steps > 0,
                                   withAnomalyShares: config.weighsAnomalies, withColourShares: config.weighsColour,
-                                  withEmptyCaption: config.dropsCaptions)
+                                  withEmptyCaption: config.dropsCaptions, workers: config.workerCount)
         cache = made
+        onCacheMade(data.samples.count, Date().timeIntervalSince(started))
         return made
     }
 

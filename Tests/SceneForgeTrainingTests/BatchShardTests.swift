@@ -13,6 +13,44 @@ struct BatchShardTests {
         #expect(BatchShards.ranges(batch: 9, workers: 4) == [0..<3, 3..<5, 5..<7, 7..<9])
     }
 
+    @Test func aMapSplitBetweenWorkersKeepsTheIndicesOrder() throws {
+        for workers in [1, 2, 3, 8] {
+            #expect(try BatchShards.map(7, workers: workers) { $0 * $0 } == (0..<7).map { $0 * $0 }, "\(workers) workers")
+        }
+        #expect(try BatchShards.map(0, workers: 2) { $0 }.isEmpty)
+        #expect(throws: TrainingError.self) {
+            try BatchShards.map(5, workers: 2) { i in
+                if i == 3 { throw TrainingError("sample 3") }
+                return i
+            }
+        }
+    }
+
+    /// The frozen encoders' outputs are shared between the workers sample by sample, each on one libtorch thread, so
+    /// the cache is bit for bit what one thread makes alone.
+    @Test func theLatentCacheIsTheSameForAnyWorkerCount() throws {
+        let config = Self.config()
+        let output = try TrainingSupport.temporaryFolder("cache-workers")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let trainer = try Trainer(config: config, data: TrainingSupport.data(config), output: output)
+        let threads = try Torch.threadCount()
+        try Torch.setThreadCount(1)
+        defer { try? Torch.setThreadCount(threads) }
+        func cache(workers: Int) throws -> (latents: [[Float]], controls: [[Float]]) {
+            let normalization = try LatentNormalization.measure(vae: trainer.model.vae, data: trainer.data, workers: workers)
+            let made = try LatentCache(model: trainer.model, data: trainer.data, normalization: normalization, output: output,
+                                       withControls: true, workers: workers)
+            return (try made.latents.map { try $0.floats() }, try #require(made.controls).map { try $0.floats() })
+        }
+        let alone = try cache(workers: 1)
+        #expect(alone.latents.count == config.data.samples && alone.controls.count == config.data.samples)
+        for workers in [2, 3] {
+            let shared = try cache(workers: workers)
+            #expect(shared.latents == alone.latents, "\(workers) workers")
+            #expect(shared.controls == alone.controls, "\(workers) workers")
+        }
+    }
+
     static func config() -> TrainingConfig {
         var c = TrainingSupport.tinyConfig(vaeSteps: 3, transformerSteps: 4, samples: 6)
         c.batchSize = 5
