@@ -2,15 +2,17 @@ import SceneForgeImaging
 import SceneForgeScenes
 
 /// A picture of one adherence measurement: the image with the layout's target region outlined in green and the
-/// detector's boxes in red, so a low IoU can be read at a glance (`eval --save-images` writes one per image).
+/// detector's boxes in red, so a low IoU can be read at a glance (`eval --save-images` writes one per image). The
+/// green frame runs just outside its box and the red one just inside, so a detection that lands on its target shows
+/// as a double line instead of hiding the target.
 public enum DetectionOverlay {
     public static let targetColour: (UInt8, UInt8, UInt8) = (0, 220, 0)
     public static let detectedColour: (UInt8, UInt8, UInt8) = (255, 0, 0)
 
     public static func draw(_ image: RGBAImage, target: [PixelRect], detected: [PixelRect]) -> RGBAImage {
         var out = image
-        for box in target { outline(&out, box, targetColour) }
-        // Detected last: where the two coincide, the detector's box is the one on top.
+        for box in target { outline(&out, PixelRect(x: box.x - 1, y: box.y - 1, w: box.w + 2, h: box.h + 2), targetColour) }
+        // Detected last: where a frame crosses the other, the detector's is the one on top.
         for box in detected { outline(&out, box, detectedColour) }
         return out
     }

@@ -99,11 +99,17 @@ struct PartsTests {
         let image = try RGBAImage(width: 20, height: 20, fill: (r: 255, g: 255, b: 255, a: 255))
         let out = DetectionOverlay.draw(image, target: [PixelRect(x: 2, y: 2, w: 6, h: 6)], detected: [PixelRect(x: 7, y: 10, w: 30, h: 4)])
         func colour(_ x: Int, _ y: Int) -> [UInt8] { Array(out.pixels[(4 * (y * 20 + x))..<(4 * (y * 20 + x) + 3)]) }
-        #expect(colour(2, 2) == [0, 220, 0] && colour(7, 5) == [0, 220, 0])
+        // The target's frame runs just outside its box (2...7), the detection's just inside its own.
+        #expect(colour(1, 1) == [0, 220, 0] && colour(8, 5) == [0, 220, 0] && colour(2, 2) == [255, 255, 255])
         #expect(colour(4, 4) == [255, 255, 255], "inside a frame is the image")
         // The detected box runs off the image: clipped, its right edge on the last column.
         #expect(colour(7, 10) == [255, 0, 0] && colour(19, 12) == [255, 0, 0] && colour(12, 12) == [255, 255, 255])
         #expect(DetectionOverlay.draw(image, target: [PixelRect(x: 30, y: 30, w: 4, h: 4)], detected: []) == image)
+        // A detection exactly on its target: both frames show, green around red.
+        let exact = DetectionOverlay.draw(image, target: [PixelRect(x: 4, y: 4, w: 8, h: 8)], detected: [PixelRect(x: 4, y: 4, w: 8, h: 8)])
+        func exactColour(_ x: Int, _ y: Int) -> [UInt8] { Array(exact.pixels[(4 * (y * 20 + x))..<(4 * (y * 20 + x) + 3)]) }
+        #expect(exactColour(3, 3) == [0, 220, 0] && exactColour(12, 8) == [0, 220, 0])
+        #expect(exactColour(4, 4) == [255, 0, 0] && exactColour(11, 8) == [255, 0, 0])
     }
 
     @Test func ridgeRegressionRecoversALinearRule() throws {
