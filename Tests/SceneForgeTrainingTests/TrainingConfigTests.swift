@@ -50,7 +50,7 @@ struct TrainingConfigTests {
         let files = try folders.flatMap { folder in
             try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil).filter { $0.pathExtension == "toml" }
         }
-        #expect(files.count >= 21, "\(files.map(\.lastPathComponent))")
+        #expect(files.count >= 24, "\(files.map(\.lastPathComponent))")
         for file in files { _ = try TrainingConfig.load(contentsOf: file) }
         let stage11 = try TrainingConfig.load(contentsOf: root.appendingPathComponent("configs/embedded/11-controlnet-per-screen.toml"))
         #expect(stage11.controlnet.emphasisPerScreen == 1 && stage11.controlnet.anomalyWeight == 20)
