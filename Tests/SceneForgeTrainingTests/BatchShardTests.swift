@@ -33,21 +33,21 @@ struct BatchShardTests {
         let output = try TrainingSupport.temporaryFolder("cache-workers")
         defer { try? FileManager.default.removeItem(at: output) }
         let trainer = try Trainer(config: config, data: TrainingSupport.data(config), output: output)
-        let threads = try Torch.threadCount()
-        try Torch.setThreadCount(1)
-        defer { try? Torch.setThreadCount(threads) }
         func cache(workers: Int) throws -> (latents: [[Float]], controls: [[Float]]) {
             let normalization = try LatentNormalization.measure(vae: trainer.model.vae, data: trainer.data, workers: workers)
             let made = try LatentCache(model: trainer.model, data: trainer.data, normalization: normalization, output: output,
                                        withControls: true, workers: workers)
             return (try made.latents.map { try $0.floats() }, try #require(made.controls).map { try $0.floats() })
         }
-        let alone = try cache(workers: 1)
-        #expect(alone.latents.count == config.data.samples && alone.controls.count == config.data.samples)
-        for workers in [2, 3] {
-            let shared = try cache(workers: workers)
-            #expect(shared.latents == alone.latents, "\(workers) workers")
-            #expect(shared.controls == alone.controls, "\(workers) workers")
+        // The pools at one thread, as a run with workers holds them, so that one worker is one thread too.
+        try BatchShards.withWorkers(2) {
+            let alone = try cache(workers: 1)
+            #expect(alone.latents.count == config.data.samples && alone.controls.count == config.data.samples)
+            for workers in [2, 3] {
+                let shared = try cache(workers: workers)
+                #expect(shared.latents == alone.latents, "\(workers) workers")
+                #expect(shared.controls == alone.controls, "\(workers) workers")
+            }
         }
     }
 
