@@ -131,29 +131,48 @@ extension Train {
     }
 }
 
-/// One updating line on stderr: stage, step/total, a bar, the loss (smoothed), samples/s and ETA.
+/// Training progress on stderr: stage, step/total, a bar, the loss (smoothed), samples/s and ETA. On a terminal one
+/// line redrawn in place; piped to a file or a CI log, a plain line every `logInterval` seconds and at the stage's
+/// end, so the log holds a readable history instead of thousands of carriage returns.
 final class ProgressBar {
     let enabled: Bool
+    let isTerminal: Bool
+    /// The weight of the loss so far in its running mean (the style adapter's loss is noisier: it keeps more).
+    let smoothing: Double
+    static let logInterval: TimeInterval = 30
     private var smoothed: Double?
     private var lastDraw = Date.distantPast
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, smoothing: Double = 0.9, isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
+        (self.enabled, self.smoothing, self.isTerminal) = (enabled, smoothing, isTerminal)
+        // A redirected stdout is block-buffered: the one-off lines ("training data: ...") would only show at exit.
+        if isatty(STDOUT_FILENO) != 1 { setvbuf(stdout, nil, _IOLBF, 0) }
+    }
 
     func show(_ p: TrainingProgress) {
-        smoothed = smoothed.map { 0.9 * $0 + 0.1 * p.loss } ?? p.loss
-        guard enabled, p.step == p.totalSteps || Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        show(stage: p.stage.rawValue, step: p.step, of: p.totalSteps, loss: p.loss, samplesPerSecond: p.samplesPerSecond, remaining: p.remaining)
+    }
+
+    func show(stage: String, step: Int, of totalSteps: Int, loss: Double, samplesPerSecond: Double, remaining: TimeInterval) {
+        smoothed = smoothed.map { smoothing * $0 + (1 - smoothing) * loss } ?? loss
+        let interval = isTerminal ? 0.2 : Self.logInterval
+        guard enabled, step == totalSteps || Date().timeIntervalSince(lastDraw) > interval else { return }
         lastDraw = Date()
         let width = 24
-        let filled = p.totalSteps > 0 ? width * p.step / p.totalSteps : width
+        let filled = totalSteps > 0 ? width * step / totalSteps : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let line = String(format: "%@ %d/%d %@ loss %.4f  %.1f samples/s  ETA %@", p.stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
-                          p.step, p.totalSteps, bar, smoothed ?? p.loss, p.samplesPerSecond, Self.duration(p.remaining))
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
-        if p.step == p.totalSteps { FileHandle.standardError.write(Data("\n".utf8)) }
+        let line = String(format: "%@ %d/%d %@ loss %.4f  %.1f samples/s  ETA %@", stage.padding(toLength: 13, withPad: " ", startingAt: 0),
+                          step, totalSteps, bar, smoothed ?? loss, samplesPerSecond, Self.duration(remaining))
+        if isTerminal {
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+            if step == totalSteps { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else {
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
     }
 
     func clear() {
-        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if enabled && isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -18,19 +18,14 @@ extension Train {
         let trainer = try StyleAdapterTrainer(modelFolder: model, config: settings, output: output, resume: resuming)
         let log = try TrainingLog(folder: output, resumingAt: resuming ? (TrainingLog.styleAdapterStage, trainer.step)
                                   : afterBase ? (TrainingLog.styleAdapterStage, 0) : nil)
-        var smoothed: Double?
-        var lastPrint = Date.distantPast
+        let bar = ProgressBar(enabled: !quiet, smoothing: 0.98)
         trainer.onProgress = { p in
             log.append(stage: TrainingLog.styleAdapterStage, step: p.step, loss: p.loss, samplesPerSecond: p.samplesPerSecond)
-            smoothed = smoothed.map { 0.98 * $0 + 0.02 * p.loss } ?? p.loss
-            guard !quiet, p.step == p.totalSteps || Date().timeIntervalSince(lastPrint) > 2 else { return }
-            lastPrint = Date()
-            let line = String(format: "style_adapter %d/%d loss %.4f  %.1f samples/s  ETA %@", p.step, p.totalSteps,
-                              smoothed ?? p.loss, p.samplesPerSecond, ProgressBar.duration(p.remaining))
-            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+            bar.show(stage: TrainingLog.styleAdapterStage, step: p.step, of: p.totalSteps, loss: p.loss,
+                     samplesPerSecond: p.samplesPerSecond, remaining: p.remaining)
         }
         try trainer.run(until: stop)
-        if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+        bar.clear()
         guard trainer.isDone else {
             reportStop(stage: TrainingLog.styleAdapterStage, step: trainer.step, reason: trainer.stopReason, checkpoint: checkpoint)
             return

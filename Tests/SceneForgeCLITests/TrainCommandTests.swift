@@ -63,6 +63,24 @@ struct TrainCommandTests {
         #expect(FileManager.default.fileExists(atPath: image))
     }
 
+    /// Piped (as a CI log or `nohup ... > log` is), the progress is plain lines, each stage's last step among them,
+    /// with no carriage returns or terminal escapes.
+    @Test func progressOffATerminalIsPlainLines() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("train.toml")
+        try Self.tinyConfig.replacingOccurrences(of: "sample_interval = 4", with: "sample_interval = 0")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["train", "--config", config.path, "--output", folder.appendingPathComponent("run").path,
+                                            "--thumbnail-width", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("\r") && !result.stderr.contains("\u{1B}"), "\(result.stderr.debugDescription)")
+        let lines = result.stderr.split(separator: "\n")
+        for stage in ["vae", "transformer"] {
+            #expect(lines.contains { $0.hasPrefix(stage + " ") && $0.contains(" 4/4 ") && $0.contains("samples/s") }, "\(result.stderr)")
+        }
+    }
+
     /// The tiny run made long: it is still training when the test stops it.
     static let longConfig = tinyConfig.replacingOccurrences(of: "[transformer]\nsteps = 4", with: "[transformer]\nsteps = 1000000")
         .replacingOccurrences(of: "sample_interval = 4", with: "sample_interval = 0\ncheckpoint_interval = 0")
