@@ -22,15 +22,21 @@ public struct AnomalyRegionDetector: Sendable {
     /// pixels above `grow` that reach `seed` somewhere. Relative, because a generated image draws the same
     /// anomaly with softer contrast than the renderer: its scores are lower everywhere, and a fixed level
     /// calibrated on renderer screens would miss it (a model's toasts scored about half). Hysteresis, because a
-    /// soft anomaly's scores dip inside it, and a single level cuts it into pieces.
+    /// soft anomaly's scores dip inside it, and a single level cuts it into pieces. `grouping` scales how near
+    /// regions must be to group (`BoxGrouping.gapFraction`): an anomaly of parts (an icon, its message, its button)
+    /// wants the full gap, a banner just above the search bar wants none, or it takes the bar in.
     struct Threshold: Sendable, Equatable {
         let seed: Float
         let grow: Float
+        var grouping: Double = 1
     }
 
-    /// The levels tried when calibrating: seeds at 0.3...0.8 of the peak, growing down to all, 3/4 or 1/2 of it.
-    static let thresholdCandidates: [Threshold] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8].flatMap { seed in
-        [1, 0.75, 0.5].map { Threshold(seed: seed, grow: seed * $0) }
+    /// The levels tried when calibrating: seeds at 0.3...0.8 of the peak, growing down to all, 3/4 or 1/2 of it,
+    /// each with the full, half or no grouping gap.
+    static let thresholdCandidates: [Threshold] = [1.0, 0.5, 0].flatMap { grouping in
+        [0.3, 0.4, 0.5, 0.6, 0.7, 0.8].flatMap { seed in
+            [1, 0.75, 0.5].map { Threshold(seed: seed, grow: seed * $0, grouping: grouping) }
+        }
     }
     /// Below this peak score an image shows no anomaly at all (a blank page stays under it: test).
     static let evidenceFloor: Float = 0.25
@@ -42,10 +48,33 @@ public struct AnomalyRegionDetector: Sendable {
     let pieces: [String: Int]
     /// Per layout, the calibrated levels.
     let thresholds: [String: Threshold]
-    /// Per layout, how far each side of a found box may move onto the image's own edge (`EdgeSnapping`), in pixels
-    /// at 128 wide: calibrated from `snapCandidates`, 0 where snapping does not help on the training screens.
-    let snapRadii: [String: Int]
+    /// Per layout, how its found boxes are placed on the image (`Placement`), calibrated on the training screens.
+    let placements: [String: Placement]
     static let snapCandidates = [0, 2, 4, 6]
+    /// The margins tried for each side, in pixels at 128 wide (negative: inward).
+    static let marginCandidates = [-4, -2, 0, 2, 4, 6, 8]
+
+    /// How a layout's found boxes become boxes on the image: each side snapped onto the image's own edge within
+    /// `snapRadius` (`EdgeSnapping`), then moved outward by its margin, both in pixels at 128 wide. The margins are how
+    /// a layout's box sits around what is painted in it, learnt from the training screens as a box regression would
+    /// be: the loading page's box holds space above the spinner's ring that nothing marks, and the score map of a thin
+    /// element stops short of its edges. They never depend on where the box is, only on the found region's sides.
+    struct Placement: Sendable, Equatable {
+        var snapRadius = 0
+        var top = 0, left = 0, bottom = 0, right = 0
+
+        /// The same placement with one side's margin set (`side` 0...3: top, left, bottom, right).
+        func with(side: Int, margin: Int) -> Placement {
+            var copy = self
+            switch side {
+            case 0: copy.top = margin
+            case 1: copy.left = margin
+            case 2: copy.bottom = margin
+            default: copy.right = margin
+            }
+            return copy
+        }
+    }
 
     /// The layouts this detector can look for.
     public var layoutIDs: [String] { scorers.keys.sorted() }
@@ -67,13 +96,13 @@ public struct AnomalyRegionDetector: Sendable {
             try BoostedTrees(rows: rows[layout] ?? [], targets: targets[layout] ?? [], rounds: boostingRounds)
         }
         let scorers = Dictionary(uniqueKeysWithValues: zip(layouts, trained))
-        let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:], snapRadii: [:])
+        let uncalibrated = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: [:], placements: [:])
         // Each training screen scored once (most of calibration's cost), for both calibrations.
         let scored = try screens.concurrentMap { screen in (screen, try uncalibrated.scoreMap(screen.image, layoutID: screen.layout.id)) }
         let thresholds = try uncalibrated.calibratedThresholds(on: scored)
-        let unsnapped = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: thresholds, snapRadii: [:])
+        let unplaced = AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: thresholds, placements: [:])
         return AnomalyRegionDetector(scorers: scorers, pieces: pieces, thresholds: thresholds,
-                                     snapRadii: try unsnapped.calibratedSnapRadii(on: scored))
+                                     placements: try unplaced.calibratedPlacements(on: scored))
     }
 
     /// One training screen's sampled pixels: up to `samplesPerClass` inside its anomaly region (target 1) and as many
@@ -97,7 +126,7 @@ public struct AnomalyRegionDetector: Sendable {
 
     /// Per layout, the candidate threshold with the best mean training IoU (at the working size).
     private func calibratedThresholds(on scored: [(LabelledScreen, ScoreMap)]) throws -> [String: Threshold] {
-        try Self.bestPerLayout(Self.thresholdCandidates, on: scored) { screen, map in
+        try Self.bestPerLayout(Self.thresholdCandidates, on: scored, layoutID: { $0.0.layout.id }) { screen, map in
             let truth = Self.target(screen.layout, width: map.width, height: map.height)
             return Self.thresholdCandidates.map { threshold in
                 RegionOverlap.iou(regions(map, layoutID: screen.layout.id, threshold: threshold), truth, width: map.width, height: map.height)
@@ -105,23 +134,46 @@ public struct AnomalyRegionDetector: Sendable {
         }
     }
 
-    /// Per layout, the snapping radius with the best mean training IoU (in the screens' pixels); the smallest of equals.
-    private func calibratedSnapRadii(on scored: [(LabelledScreen, ScoreMap)]) throws -> [String: Int] {
-        try Self.bestPerLayout(Self.snapCandidates, on: scored) { screen, map in
-            let view = View(image: screen.image, map: map, edges: EdgeSnapping(planes: try ColourPlanes(screen.image)))
-            let found = regions(view.map, layoutID: screen.layout.id, threshold: threshold(for: screen.layout.id))
-            return Self.snapCandidates.map { iou(found, in: view, layout: screen.layout, snapRadius: $0) }
+    /// Per layout, the placement with the best mean training IoU (in the screens' pixels): the snapping radius first,
+    /// then each side's margin in turn with the others held (the first of equals, so no margin unless one helps).
+    private func calibratedPlacements(on scored: [(LabelledScreen, ScoreMap)]) throws -> [String: Placement] {
+        // Each screen's view and found regions once, for every candidate.
+        let found = try scored.concurrentMap { screen, map in
+            (screen: screen, view: View(image: screen.image, map: map, edges: EdgeSnapping(planes: try ColourPlanes(screen.image))),
+             boxes: regions(map, layoutID: screen.layout.id, threshold: threshold(for: screen.layout.id)))
         }
+        func calibrate(_ candidates: [Int], from current: [String: Placement],
+                       _ change: @escaping @Sendable (Placement, Int) -> Placement) throws -> [String: Placement] {
+            let chosen = try Self.bestPerLayout(candidates, on: found, layoutID: { $0.screen.layout.id }) { item in
+                let base = current[item.screen.layout.id] ?? Placement()
+                return candidates.map { iou(item.boxes, in: item.view, layout: item.screen.layout, placement: change(base, $0)) }
+            }
+            return chosen.reduce(into: current) { placements, entry in
+                placements[entry.key] = change(current[entry.key] ?? Placement(), entry.value)
+            }
+        }
+        var placements = try calibrate(Self.snapCandidates, from: [:]) { placement, radius in
+            var snapped = placement
+            snapped.snapRadius = radius
+            return snapped
+        }
+        let margins = [0] + Self.marginCandidates.filter { $0 != 0 }
+        for side in 0..<4 {
+            placements = try calibrate(margins, from: placements) { $0.with(side: side, margin: $1) }
+        }
+        return placements
     }
 
-    /// Per layout, the candidate whose summed IoU over that layout's screens is highest (the first of equals);
-    /// `ious` gives one screen's IoU for each candidate, in order.
-    private static func bestPerLayout<Candidate>(_ candidates: [Candidate], on scored: [(LabelledScreen, ScoreMap)],
-                                                 _ ious: @Sendable (LabelledScreen, ScoreMap) throws -> [Double]) throws -> [String: Candidate] {
-        let perScreen = try scored.concurrentMap { try ious($0.0, $0.1) }
+    /// Per layout, the candidate whose summed IoU over that layout's items is highest (the first of equals);
+    /// `ious` gives one item's IoU for each candidate, in order.
+    private static func bestPerLayout<Candidate, Item: Sendable>(_ candidates: [Candidate], on items: [Item],
+                                                                 layoutID: (Item) -> String,
+                                                                 _ ious: @Sendable (Item) throws -> [Double]) throws -> [String: Candidate] {
+        let perItem = try items.concurrentMap { try ious($0) }
         var totals: [String: [Double]] = [:]
-        for ((screen, _), ious) in zip(scored, perScreen) {
-            totals[screen.layout.id] = zip(totals[screen.layout.id] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
+        for (item, ious) in zip(items, perItem) {
+            let id = layoutID(item)
+            totals[id] = zip(totals[id] ?? Array(repeating: 0, count: ious.count), ious).map { $0 + $1 }
         }
         return totals.mapValues { sums in candidates[sums.indices.max { sums[$0] < sums[$1] } ?? 0] }
     }
@@ -137,14 +189,14 @@ public struct AnomalyRegionDetector: Sendable {
     /// The boxes of `layout`'s anomaly found in `image`, in its own pixels.
     public func detect(_ image: RGBAImage, layout: Layout) throws -> [PixelRect] {
         let view = try view(image, layoutID: layout.id)
-        return placed(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, snapRadius: snapRadius(for: layout.id))
+        return placed(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, placement: placement(for: layout.id))
     }
 
     /// Layout adherence of one image: IoU of the detected region with the layout's anomaly region.
     public func adherence(_ image: RGBAImage, layout: Layout) throws -> Double {
         let view = try view(image, layoutID: layout.id)
         return iou(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, layout: layout,
-                   snapRadius: snapRadius(for: layout.id))
+                   placement: placement(for: layout.id))
     }
 
     /// One image's layout adherence as the bar reads it, and as the detector's best candidate region reads it.
@@ -164,13 +216,13 @@ public struct AnomalyRegionDetector: Sendable {
     /// `adherence`, and the best candidate beside it (a search over every calibration level: for diagnostics only).
     public func reading(_ image: RGBAImage, layout: Layout) throws -> Reading {
         let view = try view(image, layoutID: layout.id)
-        let radius = snapRadius(for: layout.id)
-        let detected = iou(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, layout: layout, snapRadius: radius)
+        let placement = placement(for: layout.id)
+        let detected = iou(regions(view.map, layoutID: layout.id, threshold: threshold(for: layout.id)), in: view, layout: layout, placement: placement)
         var best = detected   // the detected region is a candidate too, also when it is empty
         for candidate in Self.thresholdCandidates {
             let groups = Array(groups(view.map, threshold: candidate).prefix(Self.candidateGroups).map(\.rect))
             for subset in Self.subsets(of: groups, upTo: pieces[layout.id] ?? 1) {
-                best = max(best, iou(subset, in: view, layout: layout, snapRadius: radius))
+                best = max(best, iou(subset, in: view, layout: layout, placement: placement))
             }
         }
         return Reading(iou: detected, bestCandidate: best)
@@ -187,17 +239,25 @@ public struct AnomalyRegionDetector: Sendable {
         View(image: image, map: try scoreMap(image, layoutID: layoutID), edges: EdgeSnapping(planes: try ColourPlanes(image)))
     }
 
-    /// Boxes found at the working size, in the image's pixels, each side snapped within `snapRadius` (pixels at
-    /// 128 wide) onto the image's own edges.
-    private func placed(_ boxes: [PixelRect], in view: View, snapRadius: Int) -> [PixelRect] {
-        let radius = snapRadius * view.image.width / 128
-        return boxes.map { view.edges.snapped(Self.scaled($0, from: view.map, to: view.image), radius: radius) }
+    /// Boxes found at the working size, in the image's pixels, placed as `placement` says (its pixels are at 128 wide).
+    private func placed(_ boxes: [PixelRect], in view: View, placement: Placement) -> [PixelRect] {
+        let scale = Double(view.image.width) / 128
+        func pixels(_ length: Int) -> Int { Int((Double(length) * scale).rounded()) }
+        return boxes.map { box in
+            let snapped = view.edges.snapped(Self.scaled(box, from: view.map, to: view.image), radius: pixels(placement.snapRadius))
+            // On the image, and at least a pixel wide where inward margins would turn the box inside out.
+            let (width, height) = (view.image.width, view.image.height)
+            let x0 = min(width - 1, max(0, snapped.x - pixels(placement.left))), y0 = min(height - 1, max(0, snapped.y - pixels(placement.top)))
+            let x1 = max(x0 + 1, min(width, snapped.maxX + pixels(placement.right)))
+            let y1 = max(y0 + 1, min(height, snapped.maxY + pixels(placement.bottom)))
+            return PixelRect(x: x0, y: y0, w: x1 - x0, h: y1 - y0)
+        }
     }
 
     /// IoU, in the image's pixels, of boxes found at the working size (placed as `placed`) with `layout`'s anomaly region.
-    private func iou(_ boxes: [PixelRect], in view: View, layout: Layout, snapRadius: Int) -> Double {
+    private func iou(_ boxes: [PixelRect], in view: View, layout: Layout, placement: Placement) -> Double {
         let (width, height) = (view.image.width, view.image.height)
-        return RegionOverlap.iou(placed(boxes, in: view, snapRadius: snapRadius), Self.target(layout, width: width, height: height),
+        return RegionOverlap.iou(placed(boxes, in: view, placement: placement), Self.target(layout, width: width, height: height),
                                  width: width, height: height)
     }
 
@@ -219,7 +279,7 @@ public struct AnomalyRegionDetector: Sendable {
 
     private func threshold(for layoutID: String) -> Threshold { thresholds[layoutID] ?? Threshold(seed: 0.5, grow: 0.5) }
 
-    private func snapRadius(for layoutID: String) -> Int { snapRadii[layoutID] ?? 0 }
+    private func placement(for layoutID: String) -> Placement { placements[layoutID] ?? Placement() }
 
     /// Smoothed per-pixel scores at the working size.
     public struct ScoreMap: Sendable {
@@ -257,6 +317,7 @@ public struct AnomalyRegionDetector: Sendable {
         let minArea = max(1, Int(Self.minAreaFraction * Double(map.width * map.height)))
         let found = ConnectedRegions.regions(map.scores.map { $0 > grow }, weights: map.scores, width: map.width, height: map.height,
                                              minArea: minArea).filter { $0.peak > seed }
-        return BoxGrouping.merge(found.map { ($0.rect, $0.mass) }, width: map.width, height: map.height).sorted { $0.weight > $1.weight }
+        return BoxGrouping.merge(found.map { ($0.rect, $0.mass) }, width: map.width, height: map.height, gapScale: threshold.grouping)
+            .sorted { $0.weight > $1.weight }
     }
 }

@@ -73,13 +73,16 @@ public enum BoxGrouping {
     /// Boxes closer than this fraction of the screen's height (vertically) and width (horizontally) join.
     public static let gapFraction = (width: 0.05, height: 0.04)
 
-    public static func merge(_ boxes: [PixelRect], width: Int, height: Int) -> [PixelRect] {
-        merge(boxes.map { ($0, 1.0) }, width: width, height: height).map(\.rect)
+    public static func merge(_ boxes: [PixelRect], width: Int, height: Int, gapScale: Double = 1) -> [PixelRect] {
+        merge(boxes.map { ($0, 1.0) }, width: width, height: height, gapScale: gapScale).map(\.rect)
     }
 
-    /// Merges weighted boxes; a merged box carries the sum of its parts' weights.
-    static func merge(_ boxes: [(rect: PixelRect, weight: Double)], width: Int, height: Int) -> [(rect: PixelRect, weight: Double)] {
-        let gapX = Int((gapFraction.width * Double(width)).rounded()), gapY = Int((gapFraction.height * Double(height)).rounded())
+    /// Merges weighted boxes; a merged box carries the sum of its parts' weights. `gapScale` scales `gapFraction`
+    /// (0: only boxes that touch or overlap join).
+    static func merge(_ boxes: [(rect: PixelRect, weight: Double)], width: Int, height: Int,
+                      gapScale: Double = 1) -> [(rect: PixelRect, weight: Double)] {
+        let gapX = Int((gapScale * gapFraction.width * Double(width)).rounded())
+        let gapY = Int((gapScale * gapFraction.height * Double(height)).rounded())
         var groups = boxes
         var changed = true
         while changed {

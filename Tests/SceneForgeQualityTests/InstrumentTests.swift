@@ -7,8 +7,9 @@ import Testing
 /// The instrument proven on held-out renderer screens: if it cannot read the renderer's own output, its
 /// figures on a generated image mean nothing.
 struct InstrumentTests {
-    /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for 14 of 17 and every layout is past 0.79
-    /// crisp, past 0.74 softened and past 0.61 with a halo (docs/quality-bars.md lists each). These floors hold the
+    /// The issue asks ≥ 0.85 for every layout; today's detector reaches it for 14 of 17 and every layout is past 0.81
+    /// crisp, past 0.76 softened and past 0.64 with a halo (docs/quality-bars.md lists each; before the calibrated
+    /// margins and grouping of the twenty-third round: 0.79, 0.74 and 0.61). These floors hold the
     /// line it does reach, so a regression fails, and every layout stays above bar (a)'s 0.7 on the crisp and softened
     /// screens, so that bar can be certified for each.
     @Test func detectorFindsEveryLayoutsAnomalyRegion() throws {
@@ -19,18 +20,18 @@ struct InstrumentTests {
         #expect(Set(check.adherenceStandardError.keys) == Set(check.adherence.keys))
         #expect(check.adherenceStandardError.values.allSatisfy { (0..<0.2).contains($0) })
         for (layout, iou) in check.adherence.sorted(by: { $0.key < $1.key }) {
-            #expect(iou >= 0.77, "held-out mean IoU of layout \(layout) is \(iou)")
+            #expect(iou >= 0.80, "held-out mean IoU of layout \(layout) is \(iou)")
         }
-        // Without snapping each side onto the image's edges the mean was 0.904.
-        #expect(check.meanAdherence >= 0.92)
+        // Without snapping each side onto the image's edges the mean was 0.904; without the margins 0.932.
+        #expect(check.meanAdherence >= 0.93)
         #expect(check.adherence.values.filter { $0 >= 0.85 }.count >= 14)
         // The same held-out screens softened, as a generator draws them: blurred and faded, and with a halo.
         #expect(instrument.softenedAdherence.count == check.adherence.count)
-        #expect(QualityFigures.mean(instrument.softenedAdherence) >= 0.87)
-        for (layout, iou) in instrument.softenedAdherence { #expect(iou >= 0.72, "softened held-out mean IoU of layout \(layout) is \(iou)") }
+        #expect(QualityFigures.mean(instrument.softenedAdherence) >= 0.88)
+        for (layout, iou) in instrument.softenedAdherence { #expect(iou >= 0.75, "softened held-out mean IoU of layout \(layout) is \(iou)") }
         #expect(instrument.haloAdherence.count == check.adherence.count)
-        #expect(QualityFigures.mean(instrument.haloAdherence) >= 0.85)
-        for (layout, iou) in instrument.haloAdherence { #expect(iou >= 0.58, "held-out mean IoU with a halo of layout \(layout) is \(iou)") }
+        #expect(QualityFigures.mean(instrument.haloAdherence) >= 0.87)
+        for (layout, iou) in instrument.haloAdherence { #expect(iou >= 0.62, "held-out mean IoU with a halo of layout \(layout) is \(iou)") }
     }
 
     @Test func aFadedAnomalyIsFoundWhereTheCrispOneIs() throws {

@@ -23,6 +23,14 @@ struct PartsTests {
         #expect(RegionOverlap.iou([PixelRect(x: -5, y: 30, w: 3, h: 3)], a, width: 20, height: 20) == 0)
     }
 
+    @Test func groupingJoinsNearBoxesWithinItsScaledGap() {
+        // At 100x100 the gaps are 5 columns and 4 rows: a banner 2 rows above a bar joins it, unless the gap is scaled to 0.
+        let banner = PixelRect(x: 10, y: 10, w: 80, h: 10), bar = PixelRect(x: 10, y: 22, w: 80, h: 6)
+        #expect(BoxGrouping.merge([banner, bar], width: 100, height: 100) == [PixelRect(x: 10, y: 10, w: 80, h: 18)])
+        #expect(BoxGrouping.merge([banner, bar], width: 100, height: 100, gapScale: 0).count == 2)
+        #expect(BoxGrouping.merge([banner, PixelRect(x: 10, y: 20, w: 80, h: 6)], width: 100, height: 100, gapScale: 0).count == 1)
+    }
+
     @Test func softeningBlursAndFadesTowardsThePageOnly() throws {
         let layout = try #require(SceneCatalog.builtIn().layout(id: "network_error"))
         let image = try ScreenRenderer(style: AppStyle.named("shop-orange")).render(layout, seed: 3, width: 128, height: 256)
