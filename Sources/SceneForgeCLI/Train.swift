@@ -29,6 +29,9 @@ struct Train: ParsableCommand {
     var workers: Int?
 
     func run() throws {
+        // A redirected stdout is block-buffered: the one-off lines ("training data: ...") would only show at exit.
+        // Set before anything is written, as setvbuf must be.
+        if isatty(STDOUT_FILENO) != 1 { setvbuf(stdout, nil, _IOLBF, 0) }
         let bar = ProgressBar(enabled: !quiet)
         // Ctrl-C or SIGTERM: stop at the next step boundary with a checkpoint, then exit as the signal would (128 + N).
         let signals = StopSignals { _ in
@@ -145,8 +148,6 @@ final class ProgressBar {
 
     init(enabled: Bool, smoothing: Double = 0.9, isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
         (self.enabled, self.smoothing, self.isTerminal) = (enabled, smoothing, isTerminal)
-        // A redirected stdout is block-buffered: the one-off lines ("training data: ...") would only show at exit.
-        if isatty(STDOUT_FILENO) != 1 { setvbuf(stdout, nil, _IOLBF, 0) }
     }
 
     func show(_ p: TrainingProgress) {
