@@ -51,8 +51,9 @@ public struct AnomalyRegionDetector: Sendable {
     /// Per layout, how its found boxes are placed on the image (`Placement`), calibrated on the training screens.
     let placements: [String: Placement]
     static let snapCandidates = [0, 2, 4, 6]
-    /// The margins tried for each side, in pixels at 128 wide (negative: inward).
-    static let marginCandidates = [-4, -2, 0, 2, 4, 6, 8]
+    /// The margins tried for each side, in pixels at 128 wide (negative: inward); none first, so that none is kept
+    /// unless a margin raises the training IoU (the first of equals wins).
+    static let marginCandidates = [0, -4, -2, 2, 4, 6, 8]
 
     /// How a layout's found boxes become boxes on the image: each side snapped onto the image's own edge within
     /// `snapRadius` (`EdgeSnapping`), then moved outward by its margin, both in pixels at 128 wide. The margins are how
@@ -62,18 +63,6 @@ public struct AnomalyRegionDetector: Sendable {
     struct Placement: Sendable, Equatable {
         var snapRadius = 0
         var top = 0, left = 0, bottom = 0, right = 0
-
-        /// The same placement with one side's margin set (`side` 0...3: top, left, bottom, right).
-        func with(side: Int, margin: Int) -> Placement {
-            var copy = self
-            switch side {
-            case 0: copy.top = margin
-            case 1: copy.left = margin
-            case 2: copy.bottom = margin
-            default: copy.right = margin
-            }
-            return copy
-        }
     }
 
     /// The layouts this detector can look for.
@@ -142,24 +131,25 @@ public struct AnomalyRegionDetector: Sendable {
             (screen: screen, view: View(image: screen.image, map: map, edges: EdgeSnapping(planes: try ColourPlanes(screen.image))),
              boxes: regions(map, layoutID: screen.layout.id, threshold: threshold(for: screen.layout.id)))
         }
-        func calibrate(_ candidates: [Int], from current: [String: Placement],
-                       _ change: @escaping @Sendable (Placement, Int) -> Placement) throws -> [String: Placement] {
+        // One field of every layout's placement set to its best candidate, the other fields held.
+        func calibrate(_ field: WritableKeyPath<Placement, Int> & Sendable, _ candidates: [Int],
+                       from current: [String: Placement]) throws -> [String: Placement] {
+            @Sendable func setting(_ value: Int, in placement: Placement) -> Placement {
+                var changed = placement
+                changed[keyPath: field] = value
+                return changed
+            }
             let chosen = try Self.bestPerLayout(candidates, on: found, layoutID: { $0.screen.layout.id }) { item in
                 let base = current[item.screen.layout.id] ?? Placement()
-                return candidates.map { iou(item.boxes, in: item.view, layout: item.screen.layout, placement: change(base, $0)) }
+                return candidates.map { iou(item.boxes, in: item.view, layout: item.screen.layout, placement: setting($0, in: base)) }
             }
             return chosen.reduce(into: current) { placements, entry in
-                placements[entry.key] = change(current[entry.key] ?? Placement(), entry.value)
+                placements[entry.key] = setting(entry.value, in: current[entry.key] ?? Placement())
             }
         }
-        var placements = try calibrate(Self.snapCandidates, from: [:]) { placement, radius in
-            var snapped = placement
-            snapped.snapRadius = radius
-            return snapped
-        }
-        let margins = [0] + Self.marginCandidates.filter { $0 != 0 }
-        for side in 0..<4 {
-            placements = try calibrate(margins, from: placements) { $0.with(side: side, margin: $1) }
+        var placements = try calibrate(\.snapRadius, Self.snapCandidates, from: [:])
+        for side: WritableKeyPath<Placement, Int> & Sendable in [\.top, \.left, \.bottom, \.right] {
+            placements = try calibrate(side, Self.marginCandidates, from: placements)
         }
         return placements
     }
